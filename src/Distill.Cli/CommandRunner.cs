@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using Distill.Oci;
+
+namespace Distill.Cli;
+
+/// <summary>Runs a command body and turns expected failures into one line on stderr and exit code 1.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception e) when (e is InvalidImageException or FormatException or IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("distill: cancelled");
+            return 130;
+        }
+    }
+
+    public static ImageReference ParseReference(string value) => ImageReference.Parse(value);
+
+    public static Platform ParsePlatform(string? value) => value is null ? Platform.LinuxAmd64 : Platform.Parse(value);
+
+    /// <summary>A size as Docker prints it (decimal units): <c>1.72MB</c>.</summary>
+    public static string HumanSize(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes}B" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.##}{units[unit]}");
+    }
+}
