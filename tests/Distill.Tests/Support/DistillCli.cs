@@ -1,0 +1,33 @@
+namespace Distill.Tests.Support;
+
+/// <summary>
+/// Runs the real CLI (the distill.dll built beside the tests) as a separate process, with its own local store,
+/// so CLI tests see exactly what users see and stay parallel-safe.
+/// </summary>
+public sealed class DistillCli(string store)
+{
+    public string Store { get; } = store;
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "distill.dll");
+
+    public Task<Tool.Result> RunAsync(params string[] args) => RunAsync(args, null);
+
+    public Task<Tool.Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? env, string? workingDirectory = null)
+    {
+        var environment = new Dictionary<string, string> { ["DISTILL_STORE"] = Store };
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+                environment[k] = v;
+        }
+        return Tool.RunAsync("dotnet", new[] { "exec", Dll }.Concat(args), env: environment, workingDirectory: workingDirectory);
+    }
+
+    public async Task<Tool.Result> RunOkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        if (result.ExitCode != 0)
+            Assert.Fail($"distill {string.Join(' ', args)} exited {result.ExitCode}:\n{result.All}");
+        return result;
+    }
+}
