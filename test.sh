@@ -41,7 +41,7 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 
 log="$(mktemp)"
-dotnet test --nologo "$@" 2>&1 | tee "$log"
+dotnet test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 total=$(grep -E '^\s*total: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
 failed=$(grep -E '^\s*failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
