@@ -29,6 +29,14 @@ public sealed class PeerRoundTripTests
         Assert.Equal(expected, OciLayoutFiles.Manifest(copy, Tag).Digest);
         Assert.Equal(expected, (await Peers.RawManifestAsync($"oci:{copy}:{Tag}")).Digest);
         Assert.Equal(File.ReadAllBytes(OciLayoutFiles.BlobPath(source, expected)), File.ReadAllBytes(OciLayoutFiles.BlobPath(copy, expected)));
+
+        // Into the peer's own layout, under a second tag: the first stays as it was, and umoci sees both.
+        await cli.RunOkAsync("copy", $"oci:{copy}:{Tag}", $"oci:{source}:again");
+        LayoutValidator.AssertValid(source);
+        Assert.Equal(expected, OciLayoutFiles.Manifest(source, Tag).Digest);
+        Assert.Equal(expected, OciLayoutFiles.Manifest(source, "again").Digest);
+        var tags = await Tool.RunOkAsync(Peers.Umoci, ["ls", "--layout", source]);
+        Assert.Equal(["again", Tag], tags.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -116,7 +124,8 @@ public sealed class PeerRoundTripTests
 
     /// <summary>
     /// A small tree (files of several modes, a subdirectory, an empty directory, a symlink, a hardlink) made into an
-    /// OCI image by umoci: <c>umoci init</c>, <c>umoci new</c>, <c>umoci insert</c>, <c>umoci config</c>.
+    /// OCI image by umoci: <c>umoci init</c>, <c>umoci new</c>, <c>umoci insert</c>, <c>umoci config</c>, then a
+    /// second layer by <c>umoci unpack</c>/<c>umoci repack</c>. temp["rootfs"] ends up as the image's tree.
     /// </summary>
     private static async Task<string> CreateUmociImageAsync(TempDir temp)
     {
@@ -133,7 +142,22 @@ public sealed class PeerRoundTripTests
         await Tool.RunOkAsync(Peers.Umoci, ["new", "--image", $"{layout}:{Tag}"]);
         await Tool.RunOkAsync(Peers.Umoci, ["insert", "--image", $"{layout}:{Tag}", temp["rootfs"], "/"]);
         await Tool.RunOkAsync(Peers.Umoci, ["config", "--image", $"{layout}:{Tag}", "--config.entrypoint", "/sub/run.sh"]);
+
+        // A second layer with umoci unpack/repack: a deletion (a whiteout), a new file, a changed file.
+        var bundle = temp["umoci-bundle"];
+        var unpacked = await Peers.UmociUnpackAsync(layout, Tag, bundle);
+        foreach (var root in new[] { unpacked, temp["rootfs"] })
+        {
+            File.Delete(Path.Combine(root, "sub/deeper/secret"));
+            await File.WriteAllTextAsync(Path.Combine(root, "sub/new.txt"), "new in layer 2\n");
+            await File.WriteAllTextAsync(Path.Combine(root, "sub/run.sh"), "#!/bin/sh\necho changed\n");
+        }
+        await Tool.RunOkAsync(Peers.Umoci, ["repack", "--image", $"{layout}:{Tag}", bundle]);
+        Directory.Delete(bundle, recursive: true);
+
         LayoutValidator.AssertValid(layout);
+        var (_, manifest) = OciLayoutFiles.Manifest(layout, Tag);
+        Assert.Equal(2, manifest["layers"]!.AsArray().Count);
         return layout;
     }
 
