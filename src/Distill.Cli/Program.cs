@@ -15,6 +15,7 @@ public static class Program
             ImagesCommand.Create(),
             TagCommand.Create(),
             RmiCommand.Create(),
+            DockerfileCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -104,7 +104,7 @@ public sealed record StageGraph(DockerfileDocument Document, Stage Target, IRead
         if (int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
             if (index >= current.Index)
-                throw Error(at, $"--from={from} does not name an earlier stage: stage indexes here go from 0 to {current.Index - 1}", file);
+                throw Error(at, current.Index == 0 ? $"--from={from}: there is no earlier stage to copy from" : $"--from={from} does not name an earlier stage: stage indexes here go from 0 to {current.Index - 1}", file);
             return stages[index];
         }
         if (from.Contains('$', StringComparison.Ordinal))
