@@ -25,11 +25,11 @@ public sealed record StageGraph(DockerfileDocument Document, Stage Target, IRead
             if (nodes.TryGetValue(stage.Index, out var done))
                 return done;
             if (path.Contains(stage.Index))
-                throw Error(stage.From, $"circular dependency detected on stage: {stage.DisplayName}");
+                throw Error(stage.From, $"circular dependency detected on stage: {stage.DisplayName}", file);
             path.Push(stage.Index);
             var baseName = Expand(lex, stage.From.BaseName, globals, file, stage.From);
             if (baseName.Length == 0)
-                throw Error(stage.From, $"base name ({stage.From.BaseName}) should not be blank");
+                throw Error(stage.From, $"base name ({stage.From.BaseName}) should not be blank", file);
             var platform = stage.From.Platform is null ? null : Expand(lex, stage.From.Platform, globals, file, stage.From);
             var baseStage = stages.Take(stage.Index).FirstOrDefault(s => string.Equals(s.Name, baseName, StringComparison.OrdinalIgnoreCase));
             var dependencies = new List<StageDependency>();
@@ -114,7 +114,7 @@ public sealed record StageGraph(DockerfileDocument Document, Stage Target, IRead
         return null;
     }
 
-    private static DockerfileSyntaxException Error(Instruction at, string message, string file = "Dockerfile") =>
+    private static DockerfileSyntaxException Error(Instruction at, string message, string file) =>
         new(file, at.Range.StartLine, at.Range.StartColumn, message);
 }
 
