@@ -138,6 +138,9 @@ public sealed class TarStreamReader : IDisposable
         // old tar writers mark directories only by the trailing slash
         if (kind == TarEntryKind.File && name.EndsWith('/'))
             kind = TarEntryKind.Directory;
+        // a header's Name is clean of the trailing slash tar puts on directories (the writer adds it back)
+        if (kind == TarEntryKind.Directory && name.TrimEnd('/') is { Length: > 0 } trimmed)
+            name = trimmed;
         return new TarEntryHeader
         {
             Name = name,
