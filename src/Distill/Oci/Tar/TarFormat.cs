@@ -38,18 +38,19 @@ internal static class TarFormat
         field[digits] = 0;
     }
 
-    public static long ReadNumber(ReadOnlySpan<byte> field, string what)
+    /// <summary>An octal or GNU base-256 number; errors name the archive (<paramref name="where"/>) and the field.</summary>
+    public static long ReadNumber(ReadOnlySpan<byte> field, string where, string what)
     {
         if (field.Length > 0 && (field[0] & 0x80) != 0)
         {
             // base-256 (GNU): big-endian two's complement with the top bit as marker
             long v = field[0] & 0x3f;
             if ((field[0] & 0x40) != 0)
-                throw new InvalidImageException($"negative number in tar header field {what}");
+                throw new InvalidImageException($"{where}: negative number in tar header field {what}");
             for (var i = 1; i < field.Length; i++)
             {
                 if (v > long.MaxValue >> 8)
-                    throw new InvalidImageException($"number too large in tar header field {what}");
+                    throw new InvalidImageException($"{where}: number too large in tar header field {what}");
                 v = (v << 8) | field[i];
             }
             return v;
@@ -65,7 +66,7 @@ internal static class TarFormat
         foreach (var b in s)
         {
             if (b is < (byte)'0' or > (byte)'7')
-                throw new InvalidImageException($"invalid octal number in tar header field {what}");
+                throw new InvalidImageException($"{where}: invalid octal number in tar header field {what}");
             value = (value << 3) | (long)(b - '0');
         }
         return value;

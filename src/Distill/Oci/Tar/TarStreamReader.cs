@@ -37,16 +37,20 @@ public sealed class TarStreamReader : IDisposable
         string? longName = null, longLink = null;
         while (true)
         {
-            if (!await ReadBlock(_block, allowEof: true, ct))
+            // an extension header (PAX, GNU long name) promises an entry: the archive may not end before it
+            var pending = pax is not null || longName is not null || longLink is not null;
+            if (!await ReadBlock(_block, allowEof: !pending, ct) || TarFormat.IsZeroBlock(_block))
+            {
+                if (pending)
+                    throw new InvalidImageException($"{_what}: truncated tar archive (extended header without its entry)");
                 return null;
-            if (TarFormat.IsZeroBlock(_block))
-                return null;
+            }
             var header = _block.AsSpan();
-            var stored = TarFormat.ReadNumber(header.Slice(TarFormat.ChecksumOffset, 8), "chksum");
+            var stored = TarFormat.ReadNumber(header.Slice(TarFormat.ChecksumOffset, 8), _what, "chksum");
             if (stored != TarFormat.Checksum(header))
                 throw new InvalidImageException($"{_what}: corrupt tar header at offset {_position - TarFormat.BlockSize} (checksum mismatch)");
             var type = (char)header[TarFormat.TypeOffset];
-            var size = TarFormat.ReadNumber(header.Slice(TarFormat.SizeOffset, TarFormat.LargeFieldLength), "size");
+            var size = TarFormat.ReadNumber(header.Slice(TarFormat.SizeOffset, TarFormat.LargeFieldLength), _what, "size");
             switch (type)
             {
                 case 'x':
@@ -89,10 +93,10 @@ public sealed class TarStreamReader : IDisposable
                 name = prefix + "/" + name;
         }
         var link = TarFormat.ReadString(h.Slice(TarFormat.LinkNameOffset, TarFormat.LinkNameLength));
-        var mode = TarFormat.ReadNumber(h.Slice(TarFormat.ModeOffset, TarFormat.SmallFieldLength), "mode");
-        var uid = TarFormat.ReadNumber(h.Slice(TarFormat.UidOffset, TarFormat.SmallFieldLength), "uid");
-        var gid = TarFormat.ReadNumber(h.Slice(TarFormat.GidOffset, TarFormat.SmallFieldLength), "gid");
-        var mtime = TarFormat.ReadNumber(h.Slice(TarFormat.MtimeOffset, TarFormat.LargeFieldLength), "mtime");
+        var mode = TarFormat.ReadNumber(h.Slice(TarFormat.ModeOffset, TarFormat.SmallFieldLength), _what, "mode");
+        var uid = TarFormat.ReadNumber(h.Slice(TarFormat.UidOffset, TarFormat.SmallFieldLength), _what, "uid");
+        var gid = TarFormat.ReadNumber(h.Slice(TarFormat.GidOffset, TarFormat.SmallFieldLength), _what, "gid");
+        var mtime = TarFormat.ReadNumber(h.Slice(TarFormat.MtimeOffset, TarFormat.LargeFieldLength), _what, "mtime");
         string? uname = TarFormat.ReadString(h.Slice(TarFormat.UserNameOffset, TarFormat.OwnerNameLength));
         string? gname = TarFormat.ReadString(h.Slice(TarFormat.GroupNameOffset, TarFormat.OwnerNameLength));
         Dictionary<string, byte[]>? xattrs = null;
@@ -114,7 +118,7 @@ public sealed class TarStreamReader : IDisposable
                     case "gid": gid = ParseLong(text, key); break;
                     case "uname": uname = text; break;
                     case "gname": gname = text; break;
-                    case "mtime": mtime = (long)Math.Floor(double.Parse(text, CultureInfo.InvariantCulture)); break;
+                    case "mtime": mtime = ParseTime(text, key); break;
                     default:
                         if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
                             (xattrs ??= new(StringComparer.Ordinal))[key["SCHILY.xattr.".Length..]] = value;
@@ -138,18 +142,21 @@ public sealed class TarStreamReader : IDisposable
         // old tar writers mark directories only by the trailing slash
         if (kind == TarEntryKind.File && name.EndsWith('/'))
             kind = TarEntryKind.Directory;
+        // a header's Name is clean of the trailing slash tar puts on directories (the writer adds it back)
+        if (kind == TarEntryKind.Directory && name.TrimEnd('/') is { Length: > 0 } trimmed)
+            name = trimmed;
         return new TarEntryHeader
         {
             Name = name,
             Kind = kind,
             Mode = (int)(mode & 0xfff),
-            Uid = (int)uid,
-            Gid = (int)gid,
+            Uid = ToInt(uid, "uid", name),
+            Gid = ToInt(gid, "gid", name),
             Size = kind == TarEntryKind.File ? size : 0,
             ModTime = mtime,
             LinkName = link,
-            DevMajor = (int)TarFormat.ReadNumber(h.Slice(TarFormat.DevMajorOffset, TarFormat.SmallFieldLength), "devmajor"),
-            DevMinor = (int)TarFormat.ReadNumber(h.Slice(TarFormat.DevMinorOffset, TarFormat.SmallFieldLength), "devminor"),
+            DevMajor = ToInt(TarFormat.ReadNumber(h.Slice(TarFormat.DevMajorOffset, TarFormat.SmallFieldLength), _what, "devmajor"), "devmajor", name),
+            DevMinor = ToInt(TarFormat.ReadNumber(h.Slice(TarFormat.DevMinorOffset, TarFormat.SmallFieldLength), _what, "devminor"), "devminor", name),
             Xattrs = xattrs,
             UserName = string.IsNullOrEmpty(uname) ? null : uname,
             GroupName = string.IsNullOrEmpty(gname) ? null : gname,
@@ -159,6 +166,16 @@ public sealed class TarStreamReader : IDisposable
     private long ParseLong(string text, string key) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
             : throw new InvalidImageException($"{_what}: invalid PAX {key} \"{text}\"");
+
+    private long ParseTime(string text, string key) =>
+        double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            && seconds is >= long.MinValue and <= long.MaxValue
+            ? (long)Math.Floor(seconds)
+            : throw new InvalidImageException($"{_what}: invalid PAX {key} \"{text}\"");
+
+    /// <summary>Ids and device numbers are ints: a larger value is corrupt rather than something to wrap around.</summary>
+    private int ToInt(long value, string field, string name) =>
+        value is >= 0 and <= int.MaxValue ? (int)value : throw new InvalidImageException($"{_what}: {field} {value} out of range for {name}");
 
     private static string TrimNul(byte[] data)
     {
