@@ -1,0 +1,76 @@
+using Distill.Dockerfile;
+
+namespace Distill.Tests.Dockerfile.Context;
+
+/// <summary>Go's path.Clean and filepath.Match, as documented (and their examples in the Go documentation).</summary>
+public sealed class GoPathTests
+{
+    [Theory]
+    [InlineData("", ".")]
+    [InlineData(".", ".")]
+    [InlineData("./", ".")]
+    [InlineData("a/c", "a/c")]
+    [InlineData("a//c", "a/c")]
+    [InlineData("a/c/.", "a/c")]
+    [InlineData("a/c/b/..", "a/c")]
+    [InlineData("/../a/c", "/a/c")]
+    [InlineData("/../a/b/../././/c", "/a/c")]
+    [InlineData("../../a", "../../a")]
+    [InlineData("a/../..", "..")]
+    [InlineData("abc/", "abc")]
+    [InlineData("/", "/")]
+    [InlineData("//", "/")]
+    [InlineData("!./x", "!./x")]
+    public void Cleans_like_Go(string path, string cleaned) => Assert.Equal(cleaned, GoPath.Clean(path));
+
+    [Theory]
+    [InlineData("abc", "abc", true)]
+    [InlineData("*", "abc", true)]
+    [InlineData("*c", "abc", true)]
+    [InlineData("a*", "a", true)]
+    [InlineData("a*", "ab/c", false)]
+    [InlineData("a*/b", "abc/b", true)]
+    [InlineData("a*/b", "a/c/b", false)]
+    [InlineData("a*b*c*d*e*/f", "axbxcxdxe/f", true)]
+    [InlineData("a*b*c*d*e*/f", "axbxcxdxexxx/f", true)]
+    [InlineData("a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false)]
+    [InlineData("a*b?c*x", "abxbbxdbxebxczzx", true)]
+    [InlineData("a*b?c*x", "abxbbxdbxebxczzy", false)]
+    [InlineData("ab[c]", "abc", true)]
+    [InlineData("ab[b-d]", "abc", true)]
+    [InlineData("ab[e-g]", "abc", false)]
+    [InlineData("ab[^c]", "abc", false)]
+    [InlineData("ab[^b-d]", "abc", false)]
+    [InlineData("ab[^e-g]", "abc", true)]
+    [InlineData("a\\*b", "a*b", true)]
+    [InlineData("a\\*b", "ab", false)]
+    [InlineData("a?b", "a☺b", true)]
+    [InlineData("a[^a]b", "a☺b", true)]
+    [InlineData("a???b", "a☺b", false)]
+    [InlineData("a?b", "a/b", false)]
+    [InlineData("a*b", "a/b", false)]
+    [InlineData("[\\]a]", "]", true)]
+    [InlineData("[\\-]", "-", true)]
+    [InlineData("[x\\-]", "x", true)]
+    [InlineData("*x", "xxx", true)]
+    [InlineData("a?b", "a😀b", true)] // one rune, two UTF-16 units
+    public void Matches_like_Go(string pattern, string name, bool matched) => Assert.Equal(matched, GoPath.Match(pattern, name));
+
+    [Theory]
+    [InlineData("[]a]", "]")]
+    [InlineData("[-]", "-")]
+    [InlineData("[x-]", "x")]
+    [InlineData("[-x]", "x")]
+    [InlineData("\\", "a")]
+    [InlineData("[a-b-c]", "a")]
+    [InlineData("[", "a")]
+    [InlineData("[^", "a")]
+    [InlineData("[^bc", "a")]
+    [InlineData("a[", "a")]
+    [InlineData("a[", "ab")]
+    [InlineData("a[", "x")]
+    [InlineData("a/b[", "x")]
+    [InlineData("*x[", "a")]
+    [InlineData("[\\", "a")]
+    public void Reports_malformed_patterns_like_Go(string pattern, string name) => Assert.Null(GoPath.Match(pattern, name));
+}
