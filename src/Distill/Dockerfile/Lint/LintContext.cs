@@ -106,10 +106,15 @@ internal sealed partial class LintContext
         Locate(node, line => (line.IndexOf(text, comparison), text.Length));
 
     /// <summary>The first match of a pattern in the instruction's source lines after its keyword, or the instruction's range.</summary>
-    public SourceRange Locate(Node node, Regex pattern) =>
-        Locate(node, line => pattern.Match(line) is { Success: true } m ? (m.Index, m.Length) : (-1, 0));
+    public SourceRange Locate(Node node, Regex pattern) => TryLocate(node, pattern) ?? node.Range;
 
-    private SourceRange Locate(Node node, Func<string, (int Index, int Length)> find)
+    /// <summary>The first match of a pattern in the instruction's source lines after its keyword, if any.</summary>
+    public SourceRange? TryLocate(Node node, Regex pattern) =>
+        TryLocate(node, line => pattern.Match(line) is { Success: true } m ? (m.Index, m.Length) : (-1, 0));
+
+    private SourceRange Locate(Node node, Func<string, (int Index, int Length)> find) => TryLocate(node, find) ?? node.Range;
+
+    private SourceRange? TryLocate(Node node, Func<string, (int Index, int Length)> find)
     {
         var lines = Parsed.Lines;
         for (var number = node.Range.StartLine; number <= node.Range.EndLine && number <= lines.Count; number++)
@@ -120,11 +125,22 @@ internal sealed partial class LintContext
             if (index >= 0)
                 return new SourceRange(number, skip + index + 1, number, skip + index + Math.Max(1, length));
         }
-        return node.Range;
+        return null;
     }
 
-    /// <summary>A regex matching a use of <c>$name</c> or <c>${name…</c>.</summary>
-    public static Regex VariableUse(string name) => new(@"\$\{?" + Regex.Escape(name) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+    /// <summary>A regex matching a use of a variable: <c>$name</c>, <c>${name}</c> or <c>${name…</c>.</summary>
+    public static Regex VariableUse(string name)
+    {
+        var n = Regex.Escape(name);
+        return new Regex(@"\$(?:\{" + n + @"\}|\{" + n + @"(?![A-Za-z0-9_])|" + n + @"(?![A-Za-z0-9_]))", RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>A regex matching a use without a fallback: <c>$name</c>, <c>${name}</c>, <c>${name#…}</c>, <c>${name%…}</c>, <c>${name/…}</c>.</summary>
+    public static Regex PlainVariableUse(string name)
+    {
+        var n = Regex.Escape(name);
+        return new Regex(@"\$(?:\{" + n + @"\}|\{" + n + @"(?=[#%/])|" + n + @"(?![A-Za-z0-9_]))", RegexOptions.CultureInvariant);
+    }
 
     [GeneratedRegex(@"(?<=\s)as(?=\s)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex AsKeyword();

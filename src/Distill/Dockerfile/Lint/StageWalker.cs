@@ -168,29 +168,14 @@ internal sealed class StageWalker
     {
         foreach (var name in expanded.Unmatched.Order(StringComparer.Ordinal))
         {
-            if (baseMayDefine(name) || !HasPlainUse(word, name))
+            var plain = LintContext.PlainVariableUse(name);
+            if (baseMayDefine(name) || !plain.IsMatch(word))
                 continue;
             var suggestion = NameSuggestion.Closest(name, known.Append("PATH"));
             _context.Report(LintRules.UndefinedVar,
                 $"Usage of undefined variable '${name}'" + (suggestion is null ? "" : $" (did you mean ${suggestion}?)"),
-                _context.Locate(node, LintContext.VariableUse(name)));
+                _context.TryLocate(node, plain) ?? _context.Locate(node, LintContext.VariableUse(name)));
         }
-    }
-
-    /// <summary>Whether <c>$name</c>, <c>${name}</c> or <c>${name#…}</c>/<c>%</c>/<c>/</c> occurs: a use without a fallback.</summary>
-    private static bool HasPlainUse(string word, string name)
-    {
-        var use = LintContext.VariableUse(name);
-        for (var match = use.Match(word); match.Success; match = match.NextMatch())
-        {
-            var end = match.Index + match.Length;
-            if (!match.Value.StartsWith("${", StringComparison.Ordinal))
-                return true;
-            var next = end < word.Length ? word[end] : '\0';
-            if (next is '}' or '#' or '%' or '/')
-                return true;
-        }
-        return false;
     }
 
     /// <summary>CopyIgnoredFile: a local source (not a URL, glob, heredoc or the whole context) that .dockerignore excludes.</summary>
