@@ -16,7 +16,16 @@ public static class Program
             TagCommand.Create(),
             RmiCommand.Create(),
             DockerfileCommand.Create(),
+            LintCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        // lint's usage errors exit 2 (1 means findings)
+        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name == "lint")
+        {
+            foreach (var error in parsed.Errors)
+                await Console.Error.WriteLineAsync($"distill: error: {error.Message}");
+            return LintCommand.UsageError;
+        }
+        return await parsed.InvokeAsync();
     }
 }
