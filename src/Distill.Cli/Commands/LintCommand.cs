@@ -50,7 +50,23 @@ internal static class LintCommand
             await Console.Error.WriteLineAsync($"distill: error: {path}: {e.Message}");
             return UsageError;
         }
-        var report = DockerfileLinter.Lint(text, path, new LintOptions { BaseImageEnv = LocalImageEnv });
+        DockerIgnore ignore;
+        try
+        {
+            ignore = DockerIgnore.Load(contextDir, path);
+        }
+        catch (DockerIgnoreException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        // CopyIgnoredFile is experimental in BuildKit; Distill runs it by default (COPY of the whole context is never flagged)
+        var report = DockerfileLinter.Lint(text, path, new LintOptions
+        {
+            BaseImageEnv = LocalImageEnv,
+            IsIgnored = ignore.IsExcluded,
+            Experimental = new HashSet<string>(StringComparer.Ordinal) { LintRules.CopyIgnoredFile.Name },
+        });
         await Console.Out.WriteAsync(json ? Json(report) + "\n" : Text(report, withSource: !Console.IsOutputRedirected));
         return report.IsClean ? 0 : 1;
     }
