@@ -50,7 +50,7 @@ public sealed partial class LocalStore
     public async Task<Descriptor> WriteAsync(IImage image, ImageName name, CancellationToken ct)
     {
         using var _ = await LockAsync(ct);
-        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), ct);
+        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
     }
 
     /// <summary>Every tagged image: name, manifest descriptor.</summary>

@@ -18,7 +18,7 @@ public static class Transports
 
     public static async Task<Descriptor> WriteAsync(IImage image, ImageReference reference, TransportOptions options, CancellationToken ct) => reference switch
     {
-        OciLayoutReference oci => await OciLayoutWriter.WriteAsync(image, oci.Directory, oci.Tag, ct),
+        OciLayoutReference oci => await OciLayoutWriter.WriteAsync(image, oci.Directory, oci.Tag, removeNewBlobsOnFailure: false, ct),
         OciArchiveReference archive => await OciArchiveTransport.WriteAsync(image, archive, ct),
         DockerArchiveReference docker => await DockerArchiveTransport.WriteAsync(image, docker, ct),
         StoreReference store => await options.Store.WriteAsync(image, store.Name, ct),
