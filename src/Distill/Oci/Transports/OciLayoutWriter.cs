@@ -60,14 +60,20 @@ internal static class OciLayoutWriter
         }
     }
 
-    /// <summary>Creates the layout if needed; refuses a non-empty directory that is not a layout.</summary>
-    public static async Task PrepareAsync(string directory, CancellationToken ct)
+    /// <summary>Throws unless <paramref name="directory"/> can take a layout: absent, empty, or a layout already.</summary>
+    public static void CheckTarget(string directory)
     {
         if (File.Exists(directory))
             throw new InvalidImageException($"{directory}: is a file, not a directory");
-        var layoutFile = Path.Combine(directory, "oci-layout");
-        if (Directory.Exists(directory) && !File.Exists(layoutFile) && Directory.EnumerateFileSystemEntries(directory).Any())
+        if (Directory.Exists(directory) && !File.Exists(Path.Combine(directory, "oci-layout")) && Directory.EnumerateFileSystemEntries(directory).Any())
             throw new InvalidImageException($"{directory}: exists and is not an OCI image layout (no oci-layout file); refusing to write into it");
+    }
+
+    /// <summary>Creates the layout if needed; refuses a non-empty directory that is not a layout.</summary>
+    public static async Task PrepareAsync(string directory, CancellationToken ct)
+    {
+        CheckTarget(directory);
+        var layoutFile = Path.Combine(directory, "oci-layout");
         Directory.CreateDirectory(Path.Combine(directory, "blobs", Digest.Sha256));
         if (!File.Exists(layoutFile))
             await BlobFiles.WriteAtomicAsync(layoutFile, LayoutHeader, ct);
