@@ -225,6 +225,23 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Pack_with_one_unwritable_destination_writes_none()
+    {
+        using var box = new CliSandbox();
+        var app = box.WriteApp();
+        box.Temp.Write("precious/notes.txt", "keep me");
+        Directory.CreateDirectory(box["a-directory.tar"]);
+        foreach (var bad in new[] { "oci:" + box["precious"], "oci-archive:" + box["a-directory.tar"], "docker-archive:" + box["out.tar"] + ":@0" })
+        {
+            var result = await box.RunAsync("pack", app, "--entrypoint", "/app", "-t", "good", "-o", "oci:" + box["good"], "-o", bad, "-o", "oci-archive:" + box["good.tar"]);
+            CliSandbox.AssertOneLineError(result, bad.Split(':')[1]);
+            Assert.DoesNotContain("Wrote", result.Stdout, StringComparison.Ordinal);
+        }
+        AssertNothingWritten(box, "good", "good.tar", "out.tar");
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(box["precious"]).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Unknown_option_or_missing_argument_is_a_usage_error()
     {
         using var box = new CliSandbox();
