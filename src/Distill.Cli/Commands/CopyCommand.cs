@@ -18,6 +18,7 @@ internal static class CopyCommand
             var options = new TransportOptions { Platform = Platform.Parse(result.GetValue(platform)!) };
             var src = ImageReference.Parse(result.GetValue(source)!);
             var dest = ImageReference.Parse(result.GetValue(destination)!);
+            Transports.CheckWritable(dest);
             var image = await Transports.ReadAsync(src, options, ct);
             var written = await Transports.WriteAsync(image, dest, options, ct);
             if (result.GetValue(digestFile) is { } file)

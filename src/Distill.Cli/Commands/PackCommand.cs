@@ -41,6 +41,9 @@ internal static class PackCommand
             var entry = result.GetValue(entrypoint)!;
             if (destinations.Count == 0)
                 destinations.Add(new StoreReference(ImageName.Parse(DefaultName(entry))));
+            // all or nothing: a destination that cannot be written fails the command before any is written
+            foreach (var destination in destinations)
+                Transports.CheckWritable(destination);
             var baseValue = result.GetValue(baseImage)!;
             var staging = Path.Combine(StagingRoot(destinations[0], store), $".distill-staging-{Guid.NewGuid():N}");
             try

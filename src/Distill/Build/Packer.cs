@@ -15,8 +15,9 @@ public static class Packer
         var directory = Path.GetFullPath(options.Directory);
         if (!Directory.Exists(directory))
             throw new InvalidImageException($"{options.Directory}: no such directory");
-        var appDir = "/" + TarEntryHeader.CleanName(options.AppDir);
-        var entrypoint = options.Entrypoint.StartsWith('/') ? options.Entrypoint : CombineImagePath(appDir, options.Entrypoint);
+        var appDir = ResolveImagePath(options.AppDir);
+        // resolved, so that ".." cannot make the check below look at a host file outside the directory
+        var entrypoint = ResolveImagePath(options.Entrypoint.StartsWith('/') ? options.Entrypoint : CombineImagePath(appDir, options.Entrypoint));
         var baseImage = options.Base is null ? null : await Transports.ReadAsync(options.Base, transport with { Platform = options.Platform }, ct);
         CheckEntrypoint(directory, appDir, entrypoint, options, baseImage);
         if (baseImage is not null && !options.Platform.Matches(baseImage.Config.Platform))
@@ -126,6 +127,25 @@ public static class Packer
     }
 
     private static string CombineImagePath(string dir, string relative) => dir == "/" ? "/" + relative : $"{dir}/{relative}";
+
+    /// <summary>An absolute image path with <c>.</c> and <c>..</c> resolved as the container would (<c>..</c> stops at <c>/</c>).</summary>
+    private static string ResolveImagePath(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                    parts.RemoveAt(parts.Count - 1);
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+        return "/" + string.Join('/', parts);
+    }
 
     /// <summary>Entries grouped by the top-level directory of the app: each directory's subtree, then the files at the top.</summary>
     private static List<IReadOnlyList<FileTreeEntry>> SplitByTopLevel(IReadOnlyList<FileTreeEntry> tree, string prefix)

@@ -100,7 +100,17 @@ internal static class DockerArchiveTransport
                     await using var source = await layer.OpenUncompressedAsync(ct);
                     using var hashing = new HashingStream(source, leaveOpen: true);
                     var header = new TarEntryHeader { Name = layer.DiffId.Encoded + ".tar", Kind = TarEntryKind.File, Mode = 0x1a4, ModTime = Reproducible.ModTime };
-                    await tar.WriteFileOfUnknownSizeAsync(header, hashing, ct);
+                    try
+                    {
+                        await tar.WriteFileOfUnknownSizeAsync(header, hashing, ct);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        // the decompressor met the damage before the blob's digest could be checked: check it now, so the
+                        // error names the damaged source blob; a blob that matches its digest is simply not valid compressed data
+                        await VerifyCompressedAsync(layer, ct);
+                        throw new InvalidImageException($"layer {layer.Descriptor.Digest}: cannot decompress it as {layer.Descriptor.MediaType}: {e.Message}", e);
+                    }
                     if (hashing.Digest != layer.DiffId)
                         throw new InvalidImageException($"layer {layer.Descriptor.Digest}: uncompressed content has {hashing.Digest}, config says diff_id {layer.DiffId}");
                 }
@@ -125,5 +135,13 @@ internal static class DockerArchiveTransport
             BlobFiles.TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>Reads the compressed blob through; a source that verifies blobs throws if it is damaged.</summary>
+    private static async Task VerifyCompressedAsync(ILayer layer, CancellationToken ct)
+    {
+        await using var compressed = await layer.OpenCompressedAsync(ct);
+        await using var verified = new VerifyingStream(compressed, layer.Descriptor, $"layer {layer.Descriptor.Digest}");
+        await verified.CopyToAsync(Stream.Null, ct);
     }
 }

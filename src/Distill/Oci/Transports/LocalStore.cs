@@ -50,7 +50,7 @@ public sealed partial class LocalStore
     public async Task<Descriptor> WriteAsync(IImage image, ImageName name, CancellationToken ct)
     {
         using var _ = await LockAsync(ct);
-        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), ct);
+        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
     }
 
     /// <summary>Every tagged image: name, manifest descriptor.</summary>
@@ -140,20 +140,40 @@ public sealed partial class LocalStore
     {
         Directory.CreateDirectory(Root);
         var path = Path.Combine(Root, ".lock");
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (Flock(stream.SafeFileHandle, LockExclusive | LockNonBlocking) != 0)
+        while (true)
         {
-            if (DateTime.UtcNow > deadline)
+            var stream = TryOpenLockFile(path);
+            if (stream is not null)
             {
+                if (Flock(stream.SafeFileHandle, LockExclusive | LockNonBlocking) == 0)
+                    return stream; // closing the descriptor releases the lock
                 await stream.DisposeAsync();
-                throw new InvalidImageException($"{path}: timed out waiting for the store lock");
             }
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidImageException($"{path}: timed out waiting for the store lock");
             await Task.Delay(50, ct);
         }
-        return stream; // closing the descriptor releases the lock
     }
 
+    /// <summary>
+    /// Opens the lock file, or null while another process holds the lock: on Unix, .NET itself flocks a file it
+    /// opens (shared) and reports a file another process has locked exclusively as a sharing violation.
+    /// </summary>
+    private static FileStream? TryOpenLockFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (IOException e) when (e.HResult is EWouldBlock or SharingViolation)
+        {
+            return null;
+        }
+    }
+
+    // .NET reports the failed flock of an open with the raw errno (EWOULDBLOCK); Windows' code for completeness
+    private const int EWouldBlock = 11, SharingViolation = unchecked((int)0x80070020);
     private const int LockExclusive = 2, LockNonBlocking = 4;
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]

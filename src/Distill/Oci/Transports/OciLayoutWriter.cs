@@ -8,58 +8,113 @@ internal static class OciLayoutWriter
 {
     private static readonly byte[] LayoutHeader = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
-    public static async Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, CancellationToken ct)
+    /// <summary>
+    /// Writes the image and names it in <c>index.json</c>. If it fails, what it added goes again: a directory it
+    /// created is removed whole, and with <paramref name="removeNewBlobsOnFailure"/> (for a caller holding a lock, as
+    /// the local store does) so is every blob it added to an existing layout.
+    /// </summary>
+    public static async Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
     {
         image = Mutate.ToOci(image);
-        await PrepareAsync(directory, ct);
-        await WriteBlobsAsync(image, directory, ct);
-        var descriptor = new Descriptor
+        var existed = Directory.Exists(directory);
+        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
+        try
         {
-            MediaType = image.ManifestDescriptor.MediaType,
-            Digest = image.ManifestDescriptor.Digest,
-            Size = image.ManifestDescriptor.Size,
-            Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
-        };
-        await UpdateIndexAsync(directory, index => Replace(index, descriptor, refName), ct);
-        return image.ManifestDescriptor;
+            await PrepareAsync(directory, ct);
+            await WriteBlobsAsync(image, directory, added, ct);
+            var descriptor = new Descriptor
+            {
+                MediaType = image.ManifestDescriptor.MediaType,
+                Digest = image.ManifestDescriptor.Digest,
+                Size = image.ManifestDescriptor.Size,
+                Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
+            };
+            await UpdateIndexAsync(directory, index => Replace(index, descriptor, refName), ct);
+            return image.ManifestDescriptor;
+        }
+        catch
+        {
+            if (!existed)
+                TryDeleteDirectory(directory);
+            else if (removeNewBlobsOnFailure)
+            {
+                foreach (var blob in added)
+                    BlobFiles.TryDelete(blob);
+            }
+            throw;
+        }
+    }
+
+    private static void TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="directory"/> can take a layout: absent, empty, or a layout already.</summary>
+    public static void CheckTarget(string directory)
+    {
+        if (File.Exists(directory))
+            throw new InvalidImageException($"{directory}: is a file, not a directory");
+        if (Directory.Exists(directory) && !File.Exists(Path.Combine(directory, "oci-layout")) && Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new InvalidImageException($"{directory}: exists and is not an OCI image layout (no oci-layout file); refusing to write into it");
     }
 
     /// <summary>Creates the layout if needed; refuses a non-empty directory that is not a layout.</summary>
     public static async Task PrepareAsync(string directory, CancellationToken ct)
     {
-        if (File.Exists(directory))
-            throw new InvalidImageException($"{directory}: is a file, not a directory");
+        CheckTarget(directory);
         var layoutFile = Path.Combine(directory, "oci-layout");
-        if (Directory.Exists(directory) && !File.Exists(layoutFile) && Directory.EnumerateFileSystemEntries(directory).Any())
-            throw new InvalidImageException($"{directory}: exists and is not an OCI image layout (no oci-layout file); refusing to write into it");
         Directory.CreateDirectory(Path.Combine(directory, "blobs", Digest.Sha256));
         if (!File.Exists(layoutFile))
             await BlobFiles.WriteAtomicAsync(layoutFile, LayoutHeader, ct);
     }
 
-    public static async Task WriteBlobsAsync(IImage image, string directory, CancellationToken ct)
+    /// <summary>Writes the blobs the layout lacks; each one added is put in <paramref name="added"/>.</summary>
+    public static async Task WriteBlobsAsync(IImage image, string directory, System.Collections.Concurrent.ConcurrentBag<string> added, CancellationToken ct)
     {
         await Parallel.ForEachAsync(image.Layers.DistinctBy(l => l.Descriptor.Digest),
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (layer, token) => await CopyLayerAsync(layer, BlobPathIn(directory, layer.Descriptor.Digest), token));
-        await WriteSmallBlobAsync(directory, image.Manifest.Config.Digest, image.ConfigBytes, ct);
-        await WriteSmallBlobAsync(directory, image.ManifestDescriptor.Digest, image.ManifestBytes, ct);
+            async (layer, token) =>
+            {
+                var path = BlobPathIn(directory, layer.Descriptor.Digest);
+                if (await CopyLayerAsync(layer, path, token))
+                    added.Add(path);
+            });
+        if (await WriteSmallBlobAsync(directory, image.Manifest.Config.Digest, image.ConfigBytes, ct))
+            added.Add(BlobPathIn(directory, image.Manifest.Config.Digest));
+        if (await WriteSmallBlobAsync(directory, image.ManifestDescriptor.Digest, image.ManifestBytes, ct))
+            added.Add(BlobPathIn(directory, image.ManifestDescriptor.Digest));
     }
 
     public static string BlobPathIn(string directory, Digest digest) => Path.Combine(directory, "blobs", digest.Algorithm, digest.Encoded);
 
-    private static async Task WriteSmallBlobAsync(string directory, Digest digest, ReadOnlyMemory<byte> content, CancellationToken ct)
+    private static async Task<bool> WriteSmallBlobAsync(string directory, Digest digest, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var path = BlobPathIn(directory, digest);
-        if (!File.Exists(path))
-            await BlobFiles.WriteAtomicAsync(path, content, ct);
+        if (File.Exists(path))
+            return false;
+        await BlobFiles.WriteAtomicAsync(path, content, ct);
+        return true;
     }
 
-    /// <summary>Puts a layer blob at <paramref name="target"/>: kept if present, hard-linked if Distill built it, else copied and verified.</summary>
-    public static async Task CopyLayerAsync(ILayer layer, string target, CancellationToken ct)
+    /// <summary>
+    /// Puts a layer blob at <paramref name="target"/>: kept if present, hard-linked if Distill built it, else copied
+    /// and verified. True when it added the blob.
+    /// </summary>
+    public static async Task<bool> CopyLayerAsync(ILayer layer, string target, CancellationToken ct)
     {
         if (File.Exists(target))
-            return;
+            return false;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (layer is BlobLayer { FilePath: { } built })
         {
@@ -67,11 +122,12 @@ internal static class OciLayoutWriter
             if (BlobFiles.TryHardLink(built, temp))
             {
                 File.Move(temp, target, overwrite: true);
-                return;
+                return true;
             }
         }
         await using var source = await layer.OpenCompressedAsync(ct);
         await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct);
+        return true;
     }
 
     public static async Task UpdateIndexAsync(string directory, Func<ImageIndex, ImageIndex> change, CancellationToken ct)

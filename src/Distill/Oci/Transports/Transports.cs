@@ -18,13 +18,36 @@ public static class Transports
 
     public static async Task<Descriptor> WriteAsync(IImage image, ImageReference reference, TransportOptions options, CancellationToken ct) => reference switch
     {
-        OciLayoutReference oci => await OciLayoutWriter.WriteAsync(image, oci.Directory, oci.Tag, ct),
+        OciLayoutReference oci => await OciLayoutWriter.WriteAsync(image, oci.Directory, oci.Tag, removeNewBlobsOnFailure: false, ct),
         OciArchiveReference archive => await OciArchiveTransport.WriteAsync(image, archive, ct),
         DockerArchiveReference docker => await DockerArchiveTransport.WriteAsync(image, docker, ct),
         StoreReference store => await options.Store.WriteAsync(image, store.Name, ct),
         RegistryReference registry => throw new InvalidImageException($"{registry}: registries are not supported yet"),
         _ => throw new ArgumentOutOfRangeException(nameof(reference)),
     };
+
+    /// <summary>
+    /// Throws if <paramref name="reference"/> cannot be written (a non-layout directory for oci:, a directory for an
+    /// archive, a transport that cannot be written), so that a command writing several destinations checks them all
+    /// before it writes any.
+    /// </summary>
+    public static void CheckWritable(ImageReference reference)
+    {
+        switch (reference)
+        {
+            case OciLayoutReference oci:
+                OciLayoutWriter.CheckTarget(oci.Directory);
+                break;
+            case OciArchiveReference archive when Directory.Exists(archive.File):
+                throw new InvalidImageException($"{archive.File}: is a directory, not an archive file");
+            case DockerArchiveReference docker when Directory.Exists(docker.File):
+                throw new InvalidImageException($"{docker.File}: is a directory, not an archive file");
+            case DockerArchiveReference { Index: not null } docker:
+                throw new InvalidImageException($"{docker}: @N selects an image to read; to write, give a name or none");
+            case RegistryReference registry:
+                throw new InvalidImageException($"{registry}: registries are not supported yet");
+        }
+    }
 
     private static IImage ReadLayout(OciLayoutReference reference, TransportOptions options)
     {
