@@ -153,7 +153,15 @@ public static partial class DockerfileParser
     [GeneratedRegex(@"^(\d*)<<(-?)([^<]*)$")]
     private static partial Regex HeredocPattern();
 
-    private static bool IsComment(string line) => line.TrimStart().StartsWith('#');
+    private static bool IsComment(string line)
+    {
+        foreach (var c in line)
+        {
+            if (!char.IsWhiteSpace(c))
+                return c == '#';
+        }
+        return false;
+    }
 
     /// <summary>BuildKit's processLine: strip the newline (and leading space on a first line), drop comments, look for a directive.</summary>
     private static string ProcessLine(DirectiveState state, string line, bool stripLeft, string file, int lineNumber)

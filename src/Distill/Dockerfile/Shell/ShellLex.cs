@@ -24,8 +24,10 @@ public sealed class ShellLex(ShellLexOptions options)
     {
         var state = new State(word, env, Options);
         var (result, words) = state.ProcessStopOn(null, Options.RawEscapes);
-        return new ExpansionResult(result, words, state.Matched, state.Unmatched);
+        return new ExpansionResult(result, words, state.Matched ?? Empty, state.Unmatched ?? Empty);
     }
+
+    private static readonly HashSet<string> Empty = [];
 
     /// <summary>A lookup over <c>K=V</c> strings, the last definition winning.</summary>
     public static Func<string, string?> FromEnvList(IEnumerable<string> env)
@@ -43,8 +45,9 @@ public sealed class ShellLex(ShellLexOptions options)
     {
         private int _pos;
         private bool _rawEscapes = options.RawEscapes;
-        public HashSet<string> Matched { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Unmatched { get; } = new(StringComparer.Ordinal);
+        // allocated on first use: most words reference no variable
+        public HashSet<string>? Matched { get; private set; }
+        public HashSet<string>? Unmatched { get; private set; }
 
         private const int Eof = -1;
         private int Peek() => _pos < source.Length ? source[_pos] : Eof;
@@ -307,7 +310,10 @@ public sealed class ShellLex(ShellLexOptions options)
         private string? Lookup(string name)
         {
             var value = env(name);
-            (value is null ? Unmatched : Matched).Add(name);
+            if (value is null)
+                (Unmatched ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            else
+                (Matched ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
             return value;
         }
     }
