@@ -1,5 +1,3 @@
-using ZstdSharp;
-
 namespace Distill.Oci;
 
 /// <summary>
@@ -80,16 +78,9 @@ public static class LayerBuilder
     private static Stream OpenCompressor(Stream output, LayerBuildOptions options) => options.Compression switch
     {
         LayerCompression.Gzip => new ParallelGzipStream(output, options.Level ?? 6),
-        LayerCompression.Zstd => Zstd(output, options.Level ?? 3),
+        LayerCompression.Zstd => new ParallelZstdStream(output, options.Level ?? 3),
         _ => new NonClosingStream(output),
     };
-
-    private static CompressionStream Zstd(Stream output, int level)
-    {
-        var zstd = new CompressionStream(output, level, leaveOpen: true);
-        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
-        return zstd;
-    }
 
     private static void CloseCompressor(Stream compressor)
     {

@@ -9,6 +9,9 @@ public sealed class ParallelChunkStreamTests
         { LayerCompression.Gzip, 0 },
         { LayerCompression.Gzip, 1000 },
         { LayerCompression.Gzip, 3 * 4096 + 17 },
+        { LayerCompression.Zstd, 0 },
+        { LayerCompression.Zstd, 1000 },
+        { LayerCompression.Zstd, 3 * 4096 + 17 },
     };
 
     [Theory]
@@ -49,8 +52,9 @@ public sealed class ParallelChunkStreamTests
     private static byte[] Compress(LayerCompression compression, byte[] input, int parallelism, int writeSize)
     {
         using var output = new MemoryStream();
-        Assert.Equal(LayerCompression.Gzip, compression);
-        using (var stream = new ParallelGzipStream(output, 6, chunkSize: 4096, parallelism))
+        using (ParallelChunkStream stream = compression == LayerCompression.Gzip
+            ? new ParallelGzipStream(output, 6, chunkSize: 4096, parallelism)
+            : new ParallelZstdStream(output, 3, chunkSize: 4096, parallelism))
         {
             for (var offset = 0; offset < input.Length; offset += writeSize)
                 stream.Write(input.AsSpan(offset, Math.Min(writeSize, input.Length - offset)));
