@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack benchmark: `distill pack DIR -o oci:OUT` against `tar -c | gzip -6`, `tar -c | pigz -6 -p 2`,
 # `tar -c | zstd -3 -T2` and `umoci repack` on the same ~500 MiB input, in the same run.
-# Prints the median MiB/s of input of each and the ratios (the machine is shared: compare ratios, not times).
+# Prints the median MiB/s of input of each (wall clock), the median CPU time (user + sys, all processes of the
+# command) and the ratios (the machine is shared: compare ratios, not times).
 #
 #   bench/pack.sh                              # 3 repetitions of each, median
 #   REPS=5 bench/pack.sh
@@ -29,6 +30,7 @@ need pigz pigz
 need zstd zstd
 need umoci umoci
 need skopeo skopeo
+[[ -x /usr/bin/time ]] || need /usr/bin/time time
 
 mkdir -p "$WORK"
 
@@ -98,23 +100,27 @@ if [[ -z "$ONLY" ]]; then
      find '$WORK/umoci-image/blobs' -type f -newer '$WORK/umoci.mark' -printf '%s\\n' | sort -n | tail -1"
 fi
 
-declare -A times size
+declare -A times cpus size
 echo "timing ($REPS repetitions of each, round-robin)..." >&2
 for ((r = 1; r <= REPS; r++)); do
   for i in "${!names[@]}"; do
     name="${names[$i]}"
     bash -c "${prepares[$i]}"
     start=$(date +%s%N)
-    result=$(bash -o pipefail -c "${commands[$i]}") || { echo "$name failed: ${commands[$i]}" >&2; exit 1; }
+    result=$(/usr/bin/time -f '%U %S' -o "$WORK/cpu" bash -o pipefail -c "${commands[$i]}") ||
+      { echo "$name failed: ${commands[$i]}" >&2; exit 1; }
     end=$(date +%s%N)
     times[$name]+="$(((end - start) / 1000000)) "
+    cpus[$name]+="$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$WORK/cpu") "
     size[$name]=$(tail -1 <<<"$result")
     echo "  round $r: $name: $(((end - start) / 1000000)) ms" >&2
   done
 done
-declare -A median
+declare -A median cpu
+middle() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 for name in "${names[@]}"; do
-  median[$name]=$(tr ' ' '\n' <<<"${times[$name]}" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  median[$name]=$(middle "${times[$name]}")
+  cpu[$name]=$(middle "${cpus[$name]}")
 done
 
 # --- checks: same digest on one core as on all of them -----------------------------------------------------
@@ -135,15 +141,17 @@ rm -rf "$out"
 # --- report -----------------------------------------------------------------------------------------------
 rate() { awk -v b="$input_bytes" -v ms="${median[$1]}" 'BEGIN { printf "%.1f", b / 1048576 / (ms / 1000) }'; }
 ratio() { awk -v a="${median[$2]}" -v b="${median[$1]}" -v k="${3:-1}" 'BEGIN { printf "%.2f", a / b * k }'; }
+cpu_ratio() { awk -v a="${cpu[$2]}" -v b="${cpu[$1]}" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo
 echo "date: $(date -u +%F)  machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "input: $INPUT, $input_bytes bytes ($input_mib MiB) in $input_files files ($input_entries entries), $REPS repetitions, median"
 echo
-printf '| %-28s | %9s | %8s | %14s | %6s | %s\n' "command" "median s" "MiB/s" "output bytes" "ratio" "all runs (ms)"
-printf '|-%-28s-|-%9s-|-%8s-|-%14s-|-%6s-|-%s\n' "----------------------------" "---------" "--------" "--------------" "------" "-------------"
+printf '| %-28s | %8s | %7s | %9s | %12s | %12s | %6s | %s\n' "command" "median s" "MiB/s" "CPU s" "MiB/CPU-s" "output bytes" "ratio" "all runs (ms)"
+printf '|-%-28s-|-%8s-|-%7s-|-%9s-|-%12s-|-%12s-|-%6s-|-%s\n' "----------------------------" "--------" "-------" "---------" "------------" "------------" "------" "-------------"
 for name in "${names[@]}"; do
-  printf '| %-28s | %9.2f | %8s | %14s | %6s | %s\n' "$name" "$(awk -v ms="${median[$name]}" 'BEGIN { print ms / 1000 }')" "$(rate "$name")" \
+  printf '| %-28s | %8.2f | %7s | %9.2f | %12.1f | %12s | %6s | %s\n' "$name" "$(awk -v ms="${median[$name]}" 'BEGIN { print ms / 1000 }')" "$(rate "$name")" \
+    "$(awk -v ms="${cpu[$name]}" 'BEGIN { print ms / 1000 }')" "$(awk -v b="$input_bytes" -v ms="${cpu[$name]}" 'BEGIN { print b / 1048576 / (ms / 1000) }')" \
     "${size[$name]}" "$(awk -v s="${size[$name]}" -v b="$input_bytes" 'BEGIN { printf "%.3f", s / b }')" "${times[$name]}"
 done
 if [[ -z "$ONLY" ]]; then
@@ -156,4 +164,10 @@ if [[ -z "$ONLY" ]]; then
   echo "  distill split / pigz -p 2          = $(ratio "distill gzip --split-layers" "tar | pigz -6 -p 2")"
   echo "  distill zstd / zstd -3 -T2         = $(ratio "distill zstd" "tar | zstd -3 -T2")"
   echo "  distill zstd / distill gzip        = $(ratio "distill zstd" "distill gzip")"
+  echo
+  echo "CPU efficiency (MiB per CPU-second, less sensitive to load from elsewhere; > 1 means distill needs less CPU):"
+  echo "  distill gzip / gzip -6             = $(cpu_ratio "distill gzip" "tar | gzip -6")"
+  echo "  distill gzip / pigz -p 2           = $(cpu_ratio "distill gzip" "tar | pigz -6 -p 2")"
+  echo "  distill gzip / umoci repack        = $(cpu_ratio "distill gzip" "umoci repack")"
+  echo "  distill zstd / zstd -3 -T2         = $(cpu_ratio "distill zstd" "tar | zstd -3 -T2")"
 fi
