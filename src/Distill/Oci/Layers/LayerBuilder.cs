@@ -1,21 +1,42 @@
-using ZstdSharp;
-
 namespace Distill.Oci;
 
 /// <summary>
 /// Writes entries as one layer blob in a single pass: tar → sha256 (diffID) → compressor → sha256 (digest) → file.
-/// The blob file lands in the staging directory under its digest.
+/// The blob file lands in the staging directory under its digest. Compression is in fixed-size chunks on every core
+/// (<see cref="ParallelChunkStream"/>), so the blob is the same whatever the number of cores.
 /// </summary>
 public static class LayerBuilder
 {
+    // layers built at once (--split-layers): each one's chunks already keep every core busy, more only take memory
+    private static readonly SemaphoreSlim s_builders = new(Environment.ProcessorCount);
+
     public static async Task<BuiltLayer> BuildAsync(IReadOnlyList<FileTreeEntry> entries, LayerBuildOptions options, CancellationToken ct)
     {
-        var (temp, file) = BlobFiles.CreateTemp(options.StagingDirectory, "layer");
+        await s_builders.WaitAsync(ct);
+        try
+        {
+            // The producer (read files → tar → sha256) runs on a thread of its own, the compressor's chunks on the thread
+            // pool; every stream in between completes synchronously, so the producer never waits behind a chunk in the
+            // pool's queue.
+            return await Task.Factory.StartNew(() => Build(entries, options, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .Unwrap();
+        }
+        finally
+        {
+            s_builders.Release();
+        }
+    }
+
+    private static async Task<BuiltLayer> Build(IReadOnlyList<FileTreeEntry> entries, LayerBuildOptions options, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.StagingDirectory);
+        var temp = BlobFiles.TempPath(options.StagingDirectory, "layer");
         try
         {
             Digest diffId, digest;
             long size, uncompressedSize;
-            await using (file)
+            // synchronous writes: compressed chunks are large, and async ones would go through the thread pool
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.None))
             {
                 using var compressedHash = new HashingStream(file, leaveOpen: true);
                 var compressor = OpenCompressor(compressedHash, options);
@@ -30,7 +51,7 @@ public static class LayerBuilder
                                 await tar.WriteEntryAsync(entry.Header, null, ct);
                                 continue;
                             }
-                            await using var data = BlobFiles.OpenRead(entry.SourcePath);
+                            await using var data = new HostFileReadStream(entry.SourcePath);
                             await tar.WriteEntryAsync(entry.Header, data, ct);
                         }
                         await tar.FinishAsync(ct);
@@ -38,7 +59,7 @@ public static class LayerBuilder
                     diffId = uncompressedHash.Digest;
                     uncompressedSize = uncompressedHash.Length64;
                 }
-                await CloseCompressor(compressor, ct);
+                CloseCompressor(compressor);
                 digest = compressedHash.Digest;
                 size = compressedHash.Length64;
             }
@@ -54,26 +75,18 @@ public static class LayerBuilder
         }
     }
 
-    private static Stream OpenCompressor(Stream output, LayerBuildOptions options)
+    private static Stream OpenCompressor(Stream output, LayerBuildOptions options) => options.Compression switch
     {
-        switch (options.Compression)
-        {
-            case LayerCompression.Gzip:
-                return new ParallelGzipStream(output, options.Level ?? 6);
-            case LayerCompression.Zstd:
-                var zstd = new CompressionStream(output, options.Level ?? 3, leaveOpen: true);
-                zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
-                return zstd;
-            default:
-                return new NonClosingStream(output);
-        }
-    }
+        LayerCompression.Gzip => new ParallelGzipStream(output, options.Level ?? 6),
+        LayerCompression.Zstd => new ParallelZstdStream(output, options.Level ?? 3),
+        _ => new NonClosingStream(output),
+    };
 
-    private static async ValueTask CloseCompressor(Stream compressor, CancellationToken ct)
+    private static void CloseCompressor(Stream compressor)
     {
-        if (compressor is ParallelGzipStream gzip)
-            await gzip.CompleteAsync(ct);
-        await compressor.DisposeAsync();
+        if (compressor is ParallelChunkStream chunks)
+            chunks.Complete();
+        compressor.Dispose();
     }
 
     /// <summary>Passes writes through and leaves the output open when disposed.</summary>
@@ -89,7 +102,14 @@ public static class LayerBuilder
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            inner.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
     }
 }
 
