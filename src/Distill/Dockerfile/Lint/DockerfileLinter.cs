@@ -28,10 +28,41 @@ public static class DockerfileLinter
         InstructionChecks.Run(context);
         FromChecks.Run(context);
         StageWalker.Run(context);
+        CheckGraph(parsed, context);
         var findings = context.Findings
             .OrderBy(f => f.Range.StartLine).ThenBy(f => f.Range.StartColumn).ThenBy(f => f.Rule.Name, StringComparer.Ordinal)
             .ToList();
         return new LintReport(parsed.File, findings, parsed.Lines);
+    }
+
+    /// <summary>
+    /// Stage references that cannot be built (a cycle, a <c>--from</c> index of no earlier stage) are syntax findings; only
+    /// checked when the document itself loads, since other findings already cover what does not.
+    /// </summary>
+    private static void CheckGraph(ParseResult parsed, LintContext context)
+    {
+        DockerfileDocument document;
+        try
+        {
+            document = DockerfileDocument.FromParse(parsed);
+        }
+        catch (DockerfileSyntaxException)
+        {
+            return;
+        }
+        // every named stage can be a --target; unnamed ones are reached from the last stage or by index from later ones
+        foreach (var target in document.Stages.Where(s => s.Name is not null).Select(s => s.Name).Prepend(null))
+        {
+            try
+            {
+                StageGraph.Build(document, new BuildArgs(), target);
+            }
+            catch (DockerfileSyntaxException e)
+            {
+                if (!context.Findings.Any(f => f.Rule == LintRules.Syntax && f.Range.StartLine == e.Line && f.Message == e.Reason))
+                    context.ReportSyntax(e.Reason, new SourceRange(e.Line, e.Column, e.Line, e.Column));
+            }
+        }
     }
 
     private static List<string> SplitLines(string text)
