@@ -12,6 +12,8 @@ public static class Program
         {
             PackCommand.Create(),
             CopyCommand.Create(),
+            PullCommand.Create(),
+            PushCommand.Create(),
             ImagesCommand.Create(),
             TagCommand.Create(),
             RmiCommand.Create(),

@@ -12,12 +12,14 @@ internal static class CopyCommand
         var destination = new Argument<string>("DEST") { Description = "Destination image reference" };
         var platform = new Option<string>("--platform") { Description = "Platform to pick from a multi-platform image", DefaultValueFactory = _ => "linux/amd64" };
         var digestFile = new Option<string?>("--digestfile") { Description = "Write the manifest digest to this file" };
-        var command = new Command("copy", "Copy an image between oci:, oci-archive:, docker-archive: and the local store") { source, destination, platform, digestFile };
+        var registry = new RegistryOptions();
+        var command = new Command("copy", "Copy an image between docker://, oci:, oci-archive:, docker-archive: and the local store") { source, destination, platform, digestFile };
+        registry.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
-            var options = new TransportOptions { Platform = Platform.Parse(result.GetValue(platform)!) };
             var src = ImageReference.Parse(result.GetValue(source)!);
             var dest = ImageReference.Parse(result.GetValue(destination)!);
+            var options = registry.Create(result, Platform.Parse(result.GetValue(platform)!), src, dest);
             Transports.CheckWritable(dest);
             var image = await Transports.ReadAsync(src, options, ct);
             var written = await Transports.WriteAsync(image, dest, options, ct);

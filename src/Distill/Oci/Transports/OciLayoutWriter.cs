@@ -125,9 +125,19 @@ internal static class OciLayoutWriter
                 return true;
             }
         }
-        await using var source = await layer.OpenCompressedAsync(ct);
-        await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct);
-        return true;
+        // a corrupted network transfer is fetched again (a couple of times); a bad local blob fails at once
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var source = await layer.OpenCompressedAsync(ct);
+                await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct);
+                return true;
+            }
+            catch (InvalidImageException) when (layer is IRefetchableLayer && attempt < 3)
+            {
+            }
+        }
     }
 
     public static async Task UpdateIndexAsync(string directory, Func<ImageIndex, ImageIndex> change, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Distill.Registry;
+
 namespace Distill.Oci;
 
 /// <summary>
@@ -11,8 +13,11 @@ public static class Transports
         OciLayoutReference oci => ReadLayout(oci, options),
         OciArchiveReference archive => await OciArchiveTransport.ReadAsync(archive, options.Platform, ct),
         DockerArchiveReference docker => await DockerArchiveTransport.ReadAsync(docker, ct),
-        StoreReference store => options.Store.Read(store.Name, options.Platform),
-        RegistryReference registry => throw new InvalidImageException($"{registry}: registries are not supported yet"),
+        // a bare name is the local store first, then a registry (as docker run does)
+        StoreReference store => options.Store.Contains(store.Name)
+            ? options.Store.Read(store.Name, options.Platform)
+            : await RegistryTransport.ReadAsync(options.Registry, store.Name, options.Platform, ct),
+        RegistryReference registry => await RegistryTransport.ReadAsync(options.Registry, registry.Name, options.Platform, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(reference)),
     };
 
@@ -22,7 +27,7 @@ public static class Transports
         OciArchiveReference archive => await OciArchiveTransport.WriteAsync(image, archive, ct),
         DockerArchiveReference docker => await DockerArchiveTransport.WriteAsync(image, docker, ct),
         StoreReference store => await options.Store.WriteAsync(image, store.Name, ct),
-        RegistryReference registry => throw new InvalidImageException($"{registry}: registries are not supported yet"),
+        RegistryReference registry => await RegistryTransport.WriteAsync(options.Registry, image, registry.Name, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(reference)),
     };
 
@@ -44,8 +49,6 @@ public static class Transports
                 throw new InvalidImageException($"{docker.File}: is a directory, not an archive file");
             case DockerArchiveReference { Index: not null } docker:
                 throw new InvalidImageException($"{docker}: @N selects an image to read; to write, give a name or none");
-            case RegistryReference registry:
-                throw new InvalidImageException($"{registry}: registries are not supported yet");
         }
     }
 
@@ -62,4 +65,13 @@ public sealed record TransportOptions
 {
     public Platform Platform { get; init; } = Platform.LinuxAmd64;
     public LocalStore Store { get; init; } = LocalStore.Default;
+
+    /// <summary>Registry access for <c>docker://</c> and bare names not in the store; made on first use.</summary>
+    public RegistryContext Registry
+    {
+        get => _registry ??= new RegistryContext(AnonymousCredentials.Instance, DirectResolver.Instance);
+        init => _registry = value;
+    }
+
+    private RegistryContext? _registry;
 }
