@@ -17,6 +17,7 @@ internal static class CopyCommand
         registry.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
+            TransferReporting.Current = new ConsoleTransferProgress();
             var src = ImageReference.Parse(result.GetValue(source)!);
             var dest = ImageReference.Parse(result.GetValue(destination)!);
             var options = registry.Create(result, Platform.Parse(result.GetValue(platform)!), src, dest);

@@ -16,6 +16,7 @@ internal static class PullCommand
         registry.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
+            TransferReporting.Current = new ConsoleTransferProgress();
             var imageName = ImageName.Parse(StripTransport(result.GetValue(name)!));
             var source = new RegistryReference(imageName);
             var target = new StoreReference(imageName with { Digest = null, Tag = imageName.Tag ?? "latest" });

@@ -16,6 +16,7 @@ internal static class PushCommand
         registry.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
+            TransferReporting.Current = new ConsoleTransferProgress();
             var source = new StoreReference(ImageName.Parse(result.GetValue(name)!));
             var target = new RegistryReference(ImageName.Parse(PullCommand.StripTransport(result.GetValue(destination) ?? result.GetValue(name)!)));
             var options = registry.Create(result, Platform.LinuxAmd64, null, target);

@@ -142,8 +142,12 @@ public sealed class RegistryClient
     public Task PushBlobAsync(RegistryLocation at, Descriptor descriptor, Func<CancellationToken, ValueTask<Stream>> open, string? mountFrom, CancellationToken ct) =>
         Retry(async token =>
         {
+            var progress = TransferReporting.Current;
             if (await ExistsOnceAsync(at, descriptor.Digest, token))
+            {
+                progress.Finished(descriptor, skipped: true);
                 return 0;
+            }
             var start = mountFrom is not null && mountFrom != at.Repository
                 ? at.Url($"blobs/uploads/?mount={Uri.EscapeDataString(descriptor.Digest.ToString())}&from={Uri.EscapeDataString(mountFrom)}")
                 : at.Url("blobs/uploads/");
@@ -154,10 +158,14 @@ public sealed class RegistryClient
                 post.Content = new ByteArrayContent([]);
                 using var response = await SendAsync(post, at, token);
                 if (response.StatusCode == HttpStatusCode.Created)
-                    return 0; // mounted
+                {
+                    progress.Finished(descriptor, skipped: true); // mounted from another repository
+                    return 0;
+                }
                 await EnsureSuccessAsync(response, at, $"upload of blob {descriptor.Digest}", token);
                 location = UploadLocation(response, at);
             }
+            progress.Started(descriptor);
             if (descriptor.Size <= Policy.MonolithicUploadLimit)
             {
                 await using var source = await open(token);
@@ -169,12 +177,14 @@ public sealed class RegistryClient
                 put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 using var done = await SendAsync(put, at, token);
                 await EnsureSuccessAsync(done, at, $"upload of blob {descriptor.Digest}", token);
+                progress.Advanced(descriptor, descriptor.Size);
+                progress.Finished(descriptor, skipped: false);
                 return 0;
             }
             await using (var source = await open(token))
             {
                 using var patch = Request(HttpMethod.Patch, location, Push(at));
-                var verified = new VerifyingStream(source, descriptor, $"blob to push to {at}");
+                var verified = new VerifyingStream(new ProgressStream(source, descriptor, progress), descriptor, $"blob to push to {at}");
                 patch.Content = new StreamContent(verified, 1 << 20);
                 patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 patch.Content.Headers.ContentLength = descriptor.Size;
@@ -188,6 +198,7 @@ public sealed class RegistryClient
                 using var done = await SendAsync(put, at, token);
                 await EnsureSuccessAsync(done, at, $"upload of blob {descriptor.Digest}", token);
             }
+            progress.Finished(descriptor, skipped: false);
             return 0;
         }, ct);
 

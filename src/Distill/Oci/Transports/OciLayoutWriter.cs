@@ -113,8 +113,12 @@ internal static class OciLayoutWriter
     /// </summary>
     public static async Task<bool> CopyLayerAsync(ILayer layer, string target, CancellationToken ct)
     {
+        var progress = TransferReporting.Current;
         if (File.Exists(target))
+        {
+            progress.Finished(layer.Descriptor, skipped: true);
             return false;
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (layer is BlobLayer { FilePath: { } built })
         {
@@ -130,8 +134,10 @@ internal static class OciLayoutWriter
         {
             try
             {
-                await using var source = await layer.OpenCompressedAsync(ct);
+                progress.Started(layer.Descriptor);
+                await using var source = new ProgressStream(await layer.OpenCompressedAsync(ct), layer.Descriptor, progress);
                 await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct);
+                progress.Finished(layer.Descriptor, skipped: false);
                 return true;
             }
             catch (InvalidImageException) when (layer is IRefetchableLayer && attempt < 3)
