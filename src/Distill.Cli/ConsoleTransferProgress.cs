@@ -4,8 +4,8 @@ using Distill.Oci;
 namespace Distill.Cli;
 
 /// <summary>
-/// Shows blob transfers on stderr: on a terminal, one live bar per blob redrawn in place; otherwise one plain line when a
-/// blob starts and one when it ends, as skopeo prints them.
+/// Shows blob transfers: on a terminal, one live bar per blob redrawn in place on stderr; otherwise one plain line on
+/// stdout when a blob starts and one when it ends, as skopeo prints them (stderr stays for errors).
 /// </summary>
 internal sealed class ConsoleTransferProgress : ITransferProgress
 {
@@ -23,7 +23,7 @@ internal sealed class ConsoleTransferProgress : ITransferProgress
                 return;
             _rows.Add(new Row(blob));
             if (!_live)
-                Console.Error.WriteLine($"Copying blob {Short(blob.Digest)} ({CommandRunner.HumanSize(blob.Size)})");
+                Console.Out.WriteLine($"Copying blob {Short(blob.Digest)} ({CommandRunner.HumanSize(blob.Size)})");
             else
                 Draw(force: true);
         }
@@ -55,7 +55,7 @@ internal sealed class ConsoleTransferProgress : ITransferProgress
             row.Done = blob.Size;
             row.State = skipped ? "skipped: already exists" : "done";
             if (!_live)
-                Console.Error.WriteLine($"Copying blob {Short(blob.Digest)} {row.State}");
+                Console.Out.WriteLine($"Copying blob {Short(blob.Digest)} {row.State}");
             else
                 Draw(force: true);
         }

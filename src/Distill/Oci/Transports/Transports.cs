@@ -16,7 +16,7 @@ public static class Transports
         // a bare name is the local store first, then a registry (as docker run does)
         StoreReference store => options.Store.Contains(store.Name)
             ? options.Store.Read(store.Name, options.Platform)
-            : await RegistryTransport.ReadAsync(options.Registry, store.Name, options.Platform, ct),
+            : await ReadStoreMissAsync(store, options, ct),
         RegistryReference registry => await RegistryTransport.ReadAsync(options.Registry, registry.Name, options.Platform, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(reference)),
     };
@@ -49,6 +49,19 @@ public static class Transports
                 throw new InvalidImageException($"{docker.File}: is a directory, not an archive file");
             case DockerArchiveReference { Index: not null } docker:
                 throw new InvalidImageException($"{docker}: @N selects an image to read; to write, give a name or none");
+        }
+    }
+
+    /// <summary>A name not in the store is pulled from its registry; if that fails too, the error says both.</summary>
+    private static async Task<IImage> ReadStoreMissAsync(StoreReference store, TransportOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await RegistryTransport.ReadAsync(options.Registry, store.Name, options.Platform, ct);
+        }
+        catch (Exception e) when (e is RegistryException or TransientRegistryException or HttpRequestException or IOException or TimeoutException)
+        {
+            throw new InvalidImageException($"{store.Name.Familiar}: no such image in the local store, and pulling {store.Name} failed: {e.Message}", e);
         }
     }
 
