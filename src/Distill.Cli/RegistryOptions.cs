@@ -29,7 +29,9 @@ internal sealed class RegistryOptions
         AddExplicit(explicitCredentials, destination, result.GetValue(DestinationCreds));
         var credentials = new ExplicitCredentials(explicitCredentials, CredentialSources.Create(result.GetValue(AuthFile)));
         var resolver = ResolverSources.Create(result.GetValue(RegistriesConf));
-        var registry = new RegistryContext(credentials, resolver, skipTlsVerify: _ => !srcVerify || !destVerify)
+        var certificates = Distill.Registry.Configuration.CertificateDirectories.CreateDefault();
+        var registry = new RegistryContext(credentials, resolver, skipTlsVerify: host => !srcVerify || !destVerify || resolver.IsInsecure(host),
+            trustFor: authority => certificates.Load(authority) is { CertificateAuthorities.Count: > 0 } found ? found.CreateValidationCallback() : null)
         {
             SourceTlsVerify = srcVerify,
             DestinationTlsVerify = destVerify,
@@ -63,8 +65,8 @@ internal static class CredentialSources
     public static ICredentialProvider Create(string? authFile) => AnonymousCredentials.Instance;
 }
 
-/// <summary>Where mirrors and insecure registries come from (registries.conf); replaced by its reader.</summary>
+/// <summary>Where mirrors and insecure registries come from: registries.conf, looked up as podman and skopeo do.</summary>
 internal static class ResolverSources
 {
-    public static IRegistryResolver Create(string? registriesConf) => DirectResolver.Instance;
+    public static IRegistryResolver Create(string? registriesConf) => Distill.Registry.Configuration.RegistriesConf.Load(registriesConf);
 }

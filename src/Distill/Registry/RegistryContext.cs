@@ -8,21 +8,27 @@ namespace Distill.Registry;
 /// </summary>
 public sealed class RegistryContext
 {
-    public RegistryContext(ICredentialProvider credentials, IRegistryResolver resolver, RegistryPolicy? policy = null, Func<string, bool>? skipTlsVerify = null)
+    public RegistryContext(ICredentialProvider credentials, IRegistryResolver resolver, RegistryPolicy? policy = null,
+        Func<string, bool>? skipTlsVerify = null, Func<string, RemoteCertificateValidationCallback?>? trustFor = null)
     {
         Resolver = resolver;
         Auth = new RegistryAuthHandler(credentials);
         var insecure = skipTlsVerify ?? resolver.IsInsecure;
-        Auth.InnerHandler = new SocketsHttpHandler
+        var trust = new System.Collections.Concurrent.ConcurrentDictionary<string, RemoteCertificateValidationCallback?>(StringComparer.Ordinal);
+        // HttpClientHandler's callback sees the request, so certs.d trust can be chosen per host:port
+        Auth.InnerHandler = new HttpClientHandler
         {
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             MaxConnectionsPerServer = 16,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
-            SslOptions = new SslClientAuthenticationOptions
+            ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
             {
-                RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                    errors == SslPolicyErrors.None || (sender is SslStream s && insecure(s.TargetHostName)) || TlsTrust?.Invoke(sender, certificate, chain, errors) == true,
+                if (errors == SslPolicyErrors.None)
+                    return true;
+                var authority = request.RequestUri!.Authority;
+                if (insecure(authority))
+                    return true;
+                var callback = trust.GetOrAdd(authority, a => trustFor?.Invoke(a));
+                return callback is not null && callback(request, certificate, chain, errors);
             },
         };
         Client = new RegistryClient(new HttpClient(Auth, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, policy ?? RegistryPolicy.Default);
@@ -31,8 +37,6 @@ public sealed class RegistryContext
     public RegistryClient Client { get; }
     public IRegistryResolver Resolver { get; }
     public RegistryAuthHandler Auth { get; }
-    /// <summary>Extra trust (CA files from certs.d), consulted when the system store does not accept a certificate.</summary>
-    public RemoteCertificateValidationCallback? TlsTrust { get; init; }
     /// <summary>skopeo's <c>--src-tls-verify</c>: false allows unverified TLS and plain HTTP when pulling.</summary>
     public bool SourceTlsVerify { get; init; } = true;
     /// <summary>skopeo's <c>--dest-tls-verify</c>.</summary>

@@ -8,7 +8,7 @@ namespace Distill.Registry.Configuration;
 /// mirror image names. Drop-ins from <c>registries.conf.d/*.conf</c> are merged in lexical order, a later
 /// <c>[[registry]]</c> replacing an earlier one with the same prefix.
 /// </summary>
-public sealed class RegistriesConf
+public sealed class RegistriesConf : IRegistryResolver
 {
     public const string SystemPath = "/etc/containers/registries.conf";
     public const string EnvironmentVariable = "CONTAINERS_REGISTRIES_CONF";
