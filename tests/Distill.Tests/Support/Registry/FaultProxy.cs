@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -55,7 +56,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary><c>127.0.0.1:PORT</c> of the proxy.</summary>
     public string Host => _server!.Host;
 
-    /// <summary><c>http://127.0.0.1:PORT</c>.</summary>
+    /// <summary><c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url => _server!.Url;
 
     /// <summary>The chance (0..1) of a fault; may be changed while running (e.g. 0 while setting up).</summary>
@@ -110,7 +111,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
 
         HttpResponseMessage response;
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, pathAndQuery));
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream.GetLeftPart(UriPartial.Authority) + pathAndQuery));
         if (request.ContentLength is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             message.Content = new StreamContent(request.Body, BufferSize);
@@ -194,9 +195,8 @@ public sealed class FaultProxy : IAsyncDisposable
                 written += take;
                 if (written >= cut)
                 {
-                    await context.Response.Body.FlushAsync(ct);
                     Record(FaultKind.DropConnection, context.Request.Method, pathAndQuery, written);
-                    context.Abort();
+                    await DropAsync(context, ct);
                     return;
                 }
             }
@@ -210,6 +210,28 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Ends the connection after what was written so far reached the client: an abort alone resets the connection and
+    /// loses whatever the kernel had not sent yet, so first let Kestrel hand the bytes to the socket, then send FIN.
+    /// </summary>
+    private static async Task DropAsync(HttpContext context, CancellationToken ct)
+    {
+        await context.Response.Body.FlushAsync(ct);
+        await Task.Delay(100, ct);
+        try
+        {
+            context.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            await Task.Delay(50, ct);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        context.Abort();
     }
 
     private (FaultKind? Fault, Random Random) Decide(string method, string path, string pathAndQuery)
@@ -256,6 +278,6 @@ public sealed class FaultProxy : IAsyncDisposable
         if (!Uri.TryCreate(location, UriKind.Absolute, out var uri)
             || !string.Equals(uri.Authority, _upstream.Authority, StringComparison.OrdinalIgnoreCase))
             return location;
-        return new Uri(Url, uri.PathAndQuery).ToString();
+        return Url.GetLeftPart(UriPartial.Authority) + uri.PathAndQuery;
     }
 }

@@ -24,7 +24,7 @@ internal sealed class LoopbackWebServer : IAsyncDisposable
         Url = url;
     }
 
-    /// <summary><c>http://127.0.0.1:PORT</c>, without a trailing slash.</summary>
+    /// <summary><c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url { get; }
 
     public string Host => $"{Url.Host}:{Url.Port}";

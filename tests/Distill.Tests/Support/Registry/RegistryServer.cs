@@ -35,7 +35,7 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary><c>127.0.0.1:PORT</c>, as in <c>docker://127.0.0.1:PORT/repo:tag</c>.</summary>
     public string Host { get; private set; } = "";
 
-    /// <summary><c>http://127.0.0.1:PORT</c> or <c>https://…</c>, without a trailing slash.</summary>
+    /// <summary><c>http://127.0.0.1:PORT/</c> or <c>https://…/</c>.</summary>
     public Uri Url { get; private set; } = null!;
 
     /// <summary>The user allowed in (htpasswd, or the token server's user); anyone when <see cref="Auth"/> is None.</summary>
