@@ -123,6 +123,12 @@ public sealed class RegistryServerTests
         var curl = await Tool.RunOkAsync(Tool.Require("curl", "curl"),
             ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", Path.Combine(certs, "ca.crt"), "-u", registry.Credentials, $"{registry.Url}v2/"]);
         Assert.Equal("200", curl.Stdout);
+
+        // a fault proxy in front of a TLS registry trusts the test CA and serves plain HTTP
+        await using var proxy = await FaultProxy.StartAsync(registry, new FaultProxyOptions(), Ct);
+        var manifest = await Tool.RunOkAsync(Tool.Require("curl", "curl"), ["-sSf", "-u", registry.Credentials,
+            "-H", "Accept: application/vnd.oci.image.manifest.v1+json", $"{proxy.Url}v2/secure/app/manifests/v1"]);
+        Assert.Equal(image.ManifestDescriptor.Digest, Digest.Compute(System.Text.Encoding.UTF8.GetBytes(manifest.Stdout)));
     }
 
     [Fact]
