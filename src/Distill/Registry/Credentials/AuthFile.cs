@@ -57,16 +57,13 @@ internal sealed class AuthFile
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             // not e.Message: it can quote the text around the error, and the text holds secrets
-            throw new CredentialException($"invalid auth file {source.Path}: not valid JSON (line {e.LineNumber + 1})", e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CredentialException($"invalid auth file {source.Path}: a key appears twice", e);
+            var what = e.Message.Contains("uplicate", StringComparison.Ordinal) ? "a key appears twice" : "not valid JSON";
+            throw new CredentialException($"invalid auth file {source.Path}: {what} (line {e.LineNumber + 1})", e);
         }
         if (node is not JsonObject root)
             throw new CredentialException($"invalid auth file {source.Path}: expected a JSON object");
@@ -239,7 +236,7 @@ internal sealed class AuthFile
         var temp = System.IO.Path.Combine(directory, $".tmp-{System.IO.Path.GetFileName(target)}-{Guid.NewGuid():N}");
         try
         {
-            Directory.CreateDirectory(directory, DirectoryMode0700);
+            CreatePrivateDirectories(directory);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode0600 };
             await using (var stream = new FileStream(temp, options))
             {
@@ -262,6 +259,16 @@ internal sealed class AuthFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>Creates the missing directories of a path, each 0700 (<c>Directory.CreateDirectory(path, mode)</c> gives the mode to the last only).</summary>
+    private static void CreatePrivateDirectories(string directory)
+    {
+        var missing = new Stack<string>();
+        for (var d = directory; !string.IsNullOrEmpty(d) && !Directory.Exists(d); d = System.IO.Path.GetDirectoryName(d))
+            missing.Push(d);
+        while (missing.TryPop(out var d))
+            Directory.CreateDirectory(d, DirectoryMode0700);
     }
 
     private static void TryDelete(string path)
