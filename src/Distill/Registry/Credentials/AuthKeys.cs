@@ -45,7 +45,7 @@ public static class AuthKeys
         }
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var host = slash < 0 ? rest : rest[..slash];
-        var path = slash < 0 || hostOnly ? "" : rest[(slash + 1)..].TrimEnd('/');
+        var path = slash < 0 || hostOnly ? "" : rest[(slash + 1)..]; // not trimmed: "HOST/v1/" matches nothing, as in skopeo
         host = NormalizeHost(host);
         return path.Length == 0 ? host : $"{host}/{path}";
     }
@@ -59,7 +59,7 @@ public static class AuthKeys
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length == 0 || value.Any(char.IsWhiteSpace))
             throw new FormatException($"invalid registry \"{value}\": expected HOST[:PORT] or HOST/NAMESPACE");
-        var key = NormalizeKey(value);
+        var key = NormalizeKey(value).TrimEnd('/');
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var host = slash < 0 ? key : key[..slash];
         if (host.Length == 0)

@@ -124,7 +124,7 @@ public sealed class CredentialLookupTests
         Assert.Equal("c", await world.UserOfAsync("c.io:5000"));
         Assert.Null(await world.UserOfAsync("c.io"));
         Assert.Null(await world.UserOfAsync("d.io")); // without a scheme, "d.io/v1/" is a namespace (as skopeo reads it)
-        Assert.Equal("d", await world.UserOfAsync("d.io", "v1/app"));
+        Assert.Null(await world.UserOfAsync("d.io", "v1/app")); // nor a usable one: the trailing slash matches no lookup key (as in skopeo)
         Assert.Equal("l", await world.UserOfAsync("localhost:5000"));
     }
 
