@@ -19,6 +19,8 @@ public static class Program
             RmiCommand.Create(),
             DockerfileCommand.Create(),
             LintCommand.Create(),
+            LoginCommand.Create(),
+            LogoutCommand.Create(),
         };
         var parsed = root.Parse(args);
         // lint's usage errors exit 2 (1 means findings)

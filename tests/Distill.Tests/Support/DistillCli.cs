@@ -23,6 +23,18 @@ public sealed class DistillCli(string store)
         return Tool.RunAsync("dotnet", new[] { "exec", Dll }.Concat(args), env: environment, workingDirectory: workingDirectory);
     }
 
+    /// <summary>Runs with <paramref name="stdin"/> as standard input (not a terminal).</summary>
+    public Task<Tool.Result> RunWithInputAsync(string stdin, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    {
+        var environment = new Dictionary<string, string> { ["DISTILL_STORE"] = Store };
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+                environment[k] = v;
+        }
+        return Tool.RunAsync("dotnet", new[] { "exec", Dll }.Concat(args), stdin, environment);
+    }
+
     public async Task<Tool.Result> RunOkAsync(params string[] args)
     {
         var result = await RunAsync(args);
