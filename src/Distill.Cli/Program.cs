@@ -19,7 +19,7 @@ public static class Program
             RmiCommand.Create(),
             DockerfileCommand.Create(),
             LintCommand.Create(),
-            LoginCommand.Create(),
+            LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };
         var parsed = root.Parse(args);

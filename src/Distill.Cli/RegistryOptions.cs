@@ -59,10 +59,14 @@ internal sealed class RegistryOptions
     }
 }
 
-/// <summary>Where credentials come from (the auth files); replaced by the credential store.</summary>
+/// <summary>Where credentials come from: the auth files docker, podman and skopeo use (<c>--authfile</c> replaces the primary one).</summary>
 internal static class CredentialSources
 {
-    public static ICredentialProvider Create(string? authFile) => AnonymousCredentials.Instance;
+    public static ICredentialProvider Create(string? authFile)
+    {
+        var environment = Distill.Registry.Credentials.CredentialEnvironment.FromProcess();
+        return new Distill.Registry.Credentials.DockerCredentialStore(authFile is null ? environment : environment with { RegistryAuthFile = authFile });
+    }
 }
 
 /// <summary>Where mirrors and insecure registries come from: registries.conf, looked up as podman and skopeo do.</summary>

@@ -54,6 +54,21 @@ public sealed class RegistryClient
         }
     }
 
+    /// <summary>
+    /// <c>GET /v2/</c> with whatever the auth handler can prove: true when the registry accepts it, an unauthorized
+    /// <see cref="RegistryException"/> when it does not (the login check).
+    /// </summary>
+    public Task<bool> PingAsync(RegistryLocation at, CancellationToken ct) =>
+        Retry(async token =>
+        {
+            using var request = Request(HttpMethod.Get, new Uri(at.BaseUri, "/v2/"), []);
+            using var response = await SendAsync(request, at, token);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                throw new RegistryException($"{at.Host}: unauthorized: the registry refused the credentials", response.StatusCode, "UNAUTHORIZED");
+            await EnsureSuccessAsync(response, at, "/v2/", token);
+            return true;
+        }, ct);
+
     /// <summary>A manifest or index by tag or digest, or null when the registry does not have it.</summary>
     public Task<ManifestResponse?> GetManifestAsync(RegistryLocation at, string reference, CancellationToken ct) =>
         Retry(async token =>
