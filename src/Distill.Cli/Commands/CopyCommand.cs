@@ -12,8 +12,9 @@ internal static class CopyCommand
         var destination = new Argument<string>("DEST") { Description = "Destination image reference" };
         var platform = new Option<string>("--platform") { Description = "Platform to pick from a multi-platform image", DefaultValueFactory = _ => "linux/amd64" };
         var digestFile = new Option<string?>("--digestfile") { Description = "Write the manifest digest to this file" };
+        var all = new Option<bool>("--all", "-a") { Description = "Copy every platform of a multi-platform image (the whole index), as skopeo copy --all" };
         var registry = new RegistryOptions();
-        var command = new Command("copy", "Copy an image between docker://, oci:, oci-archive:, docker-archive: and the local store") { source, destination, platform, digestFile };
+        var command = new Command("copy", "Copy an image between docker://, oci:, oci-archive:, docker-archive: and the local store") { source, destination, platform, digestFile, all };
         registry.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -22,8 +23,10 @@ internal static class CopyCommand
             var dest = ImageReference.Parse(result.GetValue(destination)!);
             var options = registry.Create(result, Platform.Parse(result.GetValue(platform)!), src, dest);
             Transports.CheckWritable(dest);
-            var image = await Transports.ReadAsync(src, options, ct);
-            var written = await Transports.WriteAsync(image, dest, options, ct);
+            var multi = result.GetValue(all) ? await Transports.ReadMultiAsync(src, options, ct) : null;
+            var written = multi is not null
+                ? await Transports.WriteMultiAsync(multi, dest, options, ct)
+                : await Transports.WriteAsync(await Transports.ReadAsync(src, options, ct), dest, options, ct);
             if (result.GetValue(digestFile) is { } file)
                 await BlobFiles.WriteAtomicAsync(file, System.Text.Encoding.UTF8.GetBytes(written.Digest.ToString()), ct);
             Console.WriteLine($"Copied {src} to {dest}");

@@ -54,11 +54,70 @@ public static class RegistryTransport
         return Image.FromBytes(manifest.Bytes, config, (_, layer, diffId) => new RegistryLayer(client, at, layer, diffId), $"{at}:{reference}");
     }
 
-    public static async Task<Descriptor> WriteAsync(RegistryContext registry, IImage image, ImageName name, CancellationToken ct)
+    /// <summary>The index at <paramref name="name"/> with all its images, or null when the name is a single image.</summary>
+    public static async Task<MultiPlatformImage?> ReadMultiAsync(RegistryContext registry, ImageName name, CancellationToken ct)
+    {
+        var reference = name.Digest?.ToString() ?? name.Tag ?? "latest";
+        foreach (var endpoint in registry.Resolver.Resolve(name))
+        {
+            try
+            {
+                var at = await registry.Client.LocateAsync(endpoint.ApiHost, endpoint.Repository, endpoint.Insecure || !registry.SourceTlsVerify, ct);
+                var top = await registry.Client.GetManifestAsync(at, reference, ct);
+                if (top is null)
+                    continue;
+                if (!MediaTypes.IsIndex(top.MediaType))
+                    return null;
+                var index = OciJson.ParseIndex(top.Bytes, $"{at}: index {reference}");
+                var images = new List<IImage>();
+                foreach (var entry in index.Manifests.Where(d => MediaTypes.IsManifest(d.MediaType)))
+                {
+                    images.Add(await ReadFromAsync(registry.Client, at, entry.Digest.ToString(), entry.Platform ?? Platform.LinuxAmd64, ct)
+                        ?? throw new RegistryException($"{at}: manifest {entry.Digest} named by the index is missing"));
+                }
+                return MultiPlatformImage.FromBytes(top.Bytes, top.MediaType, images, $"{at}: index {reference}");
+            }
+            catch (Exception e) when (endpoint.IsMirror && e is not OperationCanceledException)
+            {
+            }
+        }
+        throw new RegistryException($"{name.Familiar}: manifest unknown", System.Net.HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+    }
+
+    /// <summary>Pushes every image of the index by digest, then the index by tag (or digest).</summary>
+    public static async Task<Descriptor> WriteMultiAsync(RegistryContext registry, MultiPlatformImage multi, ImageName name, CancellationToken ct)
+    {
+        var at = await LocateForPushAsync(registry, name, ct);
+        foreach (var image in multi.Images)
+        {
+            await PushImageContentAsync(registry, at, image, ct);
+            await registry.Client.PutManifestAsync(at, image.ManifestDescriptor.Digest.ToString(), image.ManifestBytes, image.ManifestDescriptor.MediaType, ct);
+        }
+        await registry.Client.PutManifestAsync(at, name.Tag ?? name.Digest?.ToString() ?? "latest", multi.IndexBytes, multi.IndexDescriptor.MediaType, ct);
+        return multi.IndexDescriptor;
+    }
+
+    private static async Task<RegistryLocation> LocateForPushAsync(RegistryContext registry, ImageName name, CancellationToken ct)
     {
         var host = new RegistryEndpoint(name.Domain, name.Repository, false, false).ApiHost;
         var insecure = registry.Resolver.IsInsecure(name.Domain) || !registry.DestinationTlsVerify;
-        var at = await registry.Client.LocateAsync(host, name.Repository, insecure, ct);
+        return await registry.Client.LocateAsync(host, name.Repository, insecure, ct);
+    }
+
+    public static async Task<Descriptor> WriteAsync(RegistryContext registry, IImage image, ImageName name, CancellationToken ct)
+    {
+        var at = await LocateForPushAsync(registry, name, ct);
+        await PushImageContentAsync(registry, at, image, ct);
+        var reference = name.Tag ?? name.Digest?.ToString() ?? "latest";
+        if (name.Digest is { } wanted && wanted != image.ManifestDescriptor.Digest)
+            throw new RegistryException($"{name.Familiar}: the image's digest is {image.ManifestDescriptor.Digest}, not {wanted}");
+        await registry.Client.PutManifestAsync(at, reference, image.ManifestBytes, image.ManifestDescriptor.MediaType, ct);
+        return image.ManifestDescriptor;
+    }
+
+    /// <summary>Layers (skipped, mounted or uploaded, a few at once) and the config; the manifest is the caller's.</summary>
+    private static async Task PushImageContentAsync(RegistryContext registry, RegistryLocation at, IImage image, CancellationToken ct)
+    {
         await Parallel.ForEachAsync(image.Layers.DistinctBy(l => l.Descriptor.Digest),
             new ParallelOptions { MaxDegreeOfParallelism = registry.Client.Policy.MaxParallelBlobs, CancellationToken = ct },
             async (layer, token) =>
@@ -69,10 +128,5 @@ public static class RegistryTransport
         var configBytes = image.ConfigBytes;
         await registry.Client.PushBlobAsync(at, image.Manifest.Config,
             _ => ValueTask.FromResult<Stream>(new MemoryStream(configBytes.ToArray(), writable: false)), null, ct);
-        var reference = name.Tag ?? name.Digest?.ToString() ?? "latest";
-        if (name.Digest is { } wanted && wanted != image.ManifestDescriptor.Digest)
-            throw new RegistryException($"{name.Familiar}: the image's digest is {image.ManifestDescriptor.Digest}, not {wanted}");
-        await registry.Client.PutManifestAsync(at, reference, image.ManifestBytes, image.ManifestDescriptor.MediaType, ct);
-        return image.ManifestDescriptor;
     }
 }

@@ -53,6 +53,34 @@ public sealed partial class LocalStore
         return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
     }
 
+    /// <summary>Stores a multi-platform image under one name: every image, then the index.</summary>
+    public async Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, ImageName name, CancellationToken ct)
+    {
+        using var _ = await LockAsync(ct);
+        return await OciLayoutWriter.WriteMultiAsync(multi, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
+    }
+
+    /// <summary>The index stored under <paramref name="name"/>, or null when the name holds a single image.</summary>
+    public MultiPlatformImage? ReadMulti(ImageName name)
+    {
+        var descriptor = Find(name) ?? throw new InvalidImageException($"{name.Familiar}: no such image in the local store ({Layout})");
+        if (!MediaTypes.IsIndex(descriptor.MediaType))
+            return null;
+        var files = new DirectoryLayoutFiles(Layout);
+        var index = new ImageIndex { Manifests = [descriptor with { Annotations = null }] };
+        return OciLayoutReader.ReadMulti(new SingleEntryLayout(files, index), null, name.Familiar);
+    }
+
+    /// <summary>The store's files seen through an index.json holding one entry (to reuse the layout reader for one name).</summary>
+    private sealed class SingleEntryLayout(DirectoryLayoutFiles inner, ImageIndex index) : ILayoutFiles
+    {
+        private readonly byte[] _index = OciJson.Serialize(index);
+        public string Describe(string relative) => inner.Describe(relative);
+        public bool Exists(string relative) => relative == "index.json" || inner.Exists(relative);
+        public long SizeOf(string relative) => relative == "index.json" ? _index.Length : inner.SizeOf(relative);
+        public Stream Open(string relative) => relative == "index.json" ? new MemoryStream(_index, writable: false) : inner.Open(relative);
+    }
+
     /// <summary>Every tagged image: name, manifest descriptor.</summary>
     public IReadOnlyList<(ImageName Name, Descriptor Manifest)> List()
     {

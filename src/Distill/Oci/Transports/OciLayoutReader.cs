@@ -55,6 +55,19 @@ internal static class OciLayoutReader
         return tags.Count == 0 ? "" : $" (tags: {string.Join(", ", tags)})";
     }
 
+    /// <summary>The index named <paramref name="tag"/> (or the only entry) with every image in it, or null when that entry is a single image.</summary>
+    public static MultiPlatformImage? ReadMulti(ILayoutFiles files, string? tag, string what)
+    {
+        var descriptor = Select(ReadIndex(files), tag, what);
+        if (!MediaTypes.IsIndex(descriptor.MediaType))
+            return null;
+        var bytes = files.ReadVerifiedBlob(descriptor, "index");
+        var index = OciJson.ParseIndex(bytes, $"{what}: index {descriptor.Digest}");
+        var images = index.Manifests.Where(d => MediaTypes.IsManifest(d.MediaType))
+            .Select(d => ReadImage(files, d, d.Platform ?? Platform.LinuxAmd64, what)).ToList();
+        return MultiPlatformImage.FromBytes(bytes, descriptor.MediaType, images, $"{what}: index {descriptor.Digest}");
+    }
+
     public static IImage ReadImage(ILayoutFiles files, Descriptor descriptor, Platform platform, string what)
     {
         for (var depth = 0; MediaTypes.IsIndex(descriptor.MediaType); depth++)

@@ -45,6 +45,39 @@ internal static class OciLayoutWriter
         }
     }
 
+    /// <summary>Writes every image of an index, then the index, and names the index in <c>index.json</c>.</summary>
+    public static async Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
+    {
+        multi = multi.ToOci();
+        var existed = Directory.Exists(directory);
+        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
+        try
+        {
+            await PrepareAsync(directory, ct);
+            foreach (var image in multi.Images)
+                await WriteBlobsAsync(image, directory, added, ct);
+            if (await WriteSmallBlobAsync(directory, multi.IndexDescriptor.Digest, multi.IndexBytes, ct))
+                added.Add(BlobPathIn(directory, multi.IndexDescriptor.Digest));
+            var descriptor = multi.IndexDescriptor with
+            {
+                Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
+            };
+            await UpdateIndexAsync(directory, index => Replace(index, descriptor, refName), ct);
+            return multi.IndexDescriptor;
+        }
+        catch
+        {
+            if (!existed)
+                TryDeleteDirectory(directory);
+            else if (removeNewBlobsOnFailure)
+            {
+                foreach (var blob in added)
+                    BlobFiles.TryDelete(blob);
+            }
+            throw;
+        }
+    }
+
     private static void TryDeleteDirectory(string directory)
     {
         try

@@ -52,6 +52,30 @@ public static class Transports
         }
     }
 
+    /// <summary>
+    /// The multi-platform image at <paramref name="reference"/> (every image of its index, for <c>copy --all</c>), or null
+    /// when the reference names a single image.
+    /// </summary>
+    public static async Task<MultiPlatformImage?> ReadMultiAsync(ImageReference reference, TransportOptions options, CancellationToken ct) => reference switch
+    {
+        OciLayoutReference oci => Directory.Exists(oci.Directory)
+            ? OciLayoutReader.ReadMulti(new DirectoryLayoutFiles(oci.Directory), oci.Tag, reference.ToString())
+            : throw new InvalidImageException($"{oci.Directory}: no such directory"),
+        OciArchiveReference archive => OciLayoutReader.ReadMulti(await ArchiveLayoutFiles.OpenAsync(archive.File, ct), archive.Tag, reference.ToString()),
+        StoreReference store when options.Store.Contains(store.Name) => options.Store.ReadMulti(store.Name),
+        StoreReference store => await RegistryTransport.ReadMultiAsync(options.Registry, store.Name, ct),
+        RegistryReference registry => await RegistryTransport.ReadMultiAsync(options.Registry, registry.Name, ct),
+        _ => null, // docker-archive holds single images
+    };
+
+    public static async Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, ImageReference reference, TransportOptions options, CancellationToken ct) => reference switch
+    {
+        OciLayoutReference oci => await OciLayoutWriter.WriteMultiAsync(multi, oci.Directory, oci.Tag, removeNewBlobsOnFailure: false, ct),
+        StoreReference store => await options.Store.WriteMultiAsync(multi, store.Name, ct),
+        RegistryReference registry => await RegistryTransport.WriteMultiAsync(options.Registry, multi, registry.Name, ct),
+        _ => throw new InvalidImageException($"{reference}: this transport holds one image, not a multi-platform index; drop --all or pick one with --platform"),
+    };
+
     /// <summary>A name not in the store is pulled from its registry; if that fails too, the error says both.</summary>
     private static async Task<IImage> ReadStoreMissAsync(StoreReference store, TransportOptions options, CancellationToken ct)
     {
