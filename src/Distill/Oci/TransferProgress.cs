@@ -21,12 +21,11 @@ public sealed class NoTransferProgress : ITransferProgress
 }
 
 /// <summary>A read stream that reports the bytes read through it.</summary>
-public sealed class ProgressStream(Stream inner, Descriptor blob, ITransferProgress progress) : Stream
+public sealed class ProgressStream(Stream inner, Descriptor blob, ITransferProgress progress) : ReadOnlyStream
 {
-    public override int Read(byte[] buffer, int offset, int count) => Report(inner.Read(buffer, offset, count));
     public override int Read(Span<byte> buffer) => Report(inner.Read(buffer));
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Report(await inner.ReadAsync(buffer, cancellationToken));
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override long Length => inner.Length;
 
     private int Report(int n)
     {
@@ -34,16 +33,6 @@ public sealed class ProgressStream(Stream inner, Descriptor blob, ITransferProgr
             progress.Advanced(blob, n);
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => inner.Length;
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

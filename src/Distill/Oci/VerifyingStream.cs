@@ -4,7 +4,7 @@ namespace Distill.Oci;
 /// A read stream that checks a blob against its descriptor as it is read: at the end of the content it throws
 /// <see cref="InvalidImageException"/> if the size or digest differ, so no consumer can take a corrupt blob for good.
 /// </summary>
-public sealed class VerifyingStream : Stream
+public sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly HashingStream _hashing;
     private readonly Descriptor _expected;
@@ -18,21 +18,12 @@ public sealed class VerifyingStream : Stream
         _what = what;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _expected.Size;
-    public override long Position { get => _hashing.Length64; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer) => Check(_hashing.Read(buffer), buffer.Length);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Check(await _hashing.ReadAsync(buffer, cancellationToken), buffer.Length);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Check(int n, int requested)
     {
@@ -51,11 +42,6 @@ public sealed class VerifyingStream : Stream
         }
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,7 @@ namespace Distill.Registry;
 /// A blob download that survives dropped connections: when reading fails, it asks again from the byte it has reached
 /// (<c>Range: bytes=N-</c>) and carries on, a bounded number of times.
 /// </summary>
-internal sealed class ResumableBlobStream(RegistryClient client, RegistryLocation at, Descriptor descriptor) : Stream
+internal sealed class ResumableBlobStream(RegistryClient client, RegistryLocation at, Descriptor descriptor) : ReadOnlyStream
 {
     private HttpResponseMessage? _response;
     private Stream? _body;
@@ -55,17 +55,7 @@ internal sealed class ResumableBlobStream(RegistryClient client, RegistryLocatio
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => descriptor.Size;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -13,57 +13,58 @@ internal static class OciLayoutWriter
     /// created is removed whole, and with <paramref name="removeNewBlobsOnFailure"/> (for a caller holding a lock, as
     /// the local store does) so is every blob it added to an existing layout.
     /// </summary>
-    public static async Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
+    public static Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
     {
         image = Mutate.ToOci(image);
-        var existed = Directory.Exists(directory);
-        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
-        try
+        return WriteWithCleanupAsync(directory, removeNewBlobsOnFailure, async added =>
         {
-            await PrepareAsync(directory, ct);
             await WriteBlobsAsync(image, directory, added, ct);
-            var descriptor = new Descriptor
-            {
-                MediaType = image.ManifestDescriptor.MediaType,
-                Digest = image.ManifestDescriptor.Digest,
-                Size = image.ManifestDescriptor.Size,
-                Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
-            };
-            await UpdateIndexAsync(directory, index => Replace(index, descriptor, refName), ct);
+            await NameAsync(directory, image.ManifestDescriptor, refName, ct);
             return image.ManifestDescriptor;
-        }
-        catch
-        {
-            if (!existed)
-                TryDeleteDirectory(directory);
-            else if (removeNewBlobsOnFailure)
-            {
-                foreach (var blob in added)
-                    BlobFiles.TryDelete(blob);
-            }
-            throw;
-        }
+        }, ct);
     }
 
     /// <summary>Writes every image of an index, then the index, and names the index in <c>index.json</c>.</summary>
-    public static async Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
+    public static Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
     {
         multi = multi.ToOci();
-        var existed = Directory.Exists(directory);
-        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
-        try
+        return WriteWithCleanupAsync(directory, removeNewBlobsOnFailure, async added =>
         {
-            await PrepareAsync(directory, ct);
             foreach (var image in multi.Images)
                 await WriteBlobsAsync(image, directory, added, ct);
             if (await WriteSmallBlobAsync(directory, multi.IndexDescriptor.Digest, multi.IndexBytes, ct))
                 added.Add(BlobPathIn(directory, multi.IndexDescriptor.Digest));
-            var descriptor = multi.IndexDescriptor with
-            {
-                Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
-            };
-            await UpdateIndexAsync(directory, index => Replace(index, descriptor, refName), ct);
+            await NameAsync(directory, multi.IndexDescriptor, refName, ct);
             return multi.IndexDescriptor;
+        }, ct);
+    }
+
+    /// <summary>Points <c>index.json</c> at <paramref name="manifest"/> under <paramref name="refName"/>.</summary>
+    private static Task NameAsync(string directory, Descriptor manifest, string? refName, CancellationToken ct)
+    {
+        var entry = new Descriptor
+        {
+            MediaType = manifest.MediaType,
+            Digest = manifest.Digest,
+            Size = manifest.Size,
+            Annotations = refName is null ? null : new Dictionary<string, string> { [Annotations.RefName] = refName },
+        };
+        return UpdateIndexAsync(directory, index => Replace(index, entry, refName), ct);
+    }
+
+    /// <summary>
+    /// Runs a write into a layout; if it fails, what it added goes again: a directory it created is removed whole, and
+    /// with <paramref name="removeNewBlobsOnFailure"/> so is every blob it added to an existing layout.
+    /// </summary>
+    private static async Task<Descriptor> WriteWithCleanupAsync(string directory, bool removeNewBlobsOnFailure,
+        Func<System.Collections.Concurrent.ConcurrentBag<string>, Task<Descriptor>> write, CancellationToken ct)
+    {
+        var existed = Directory.Exists(directory);
+        var added = new System.Collections.Concurrent.ConcurrentBag<string>();
+        try
+        {
+            await PrepareAsync(directory, ct);
+            return await write(added);
         }
         catch
         {
