@@ -199,8 +199,12 @@ public sealed class RegistryClient
             await using (var source = await open(token))
             {
                 using var patch = Request(HttpMethod.Patch, location, Push(at));
-                var verified = new VerifyingStream(new ProgressStream(source, descriptor, progress), descriptor, $"blob to push to {at}");
-                patch.Content = new StreamContent(verified, 1 << 20);
+                // a source that verifies itself (an OCI layout blob, a registry download) is not hashed a second time;
+                // the registry checks the digest of what it receives as well
+                Stream body = new ProgressStream(source, descriptor, progress);
+                if (source is not VerifyingStream verifying || !verifying.Verifies(descriptor))
+                    body = new VerifyingStream(body, descriptor, $"blob to push to {at}");
+                patch.Content = new StreamContent(body, 1 << 20);
                 patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 patch.Content.Headers.ContentLength = descriptor.Size;
                 using var response = await SendAsync(patch, at, token);
