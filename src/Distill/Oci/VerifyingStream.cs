@@ -18,6 +18,12 @@ public sealed class VerifyingStream : Stream
         _what = what;
     }
 
+    /// <summary>What the content is checked against.</summary>
+    public Descriptor Expected => _expected;
+
+    /// <summary>True when this stream checks exactly the blob <paramref name="blob"/> describes (digest and size).</summary>
+    public bool Verifies(Descriptor blob) => _expected.Digest == blob.Digest && _expected.Size == blob.Size;
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
