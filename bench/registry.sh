@@ -9,6 +9,7 @@
 #   bench/registry.sh                          # 3 repetitions, median
 #   REPS=5 bench/registry.sh
 #   DISTILL=/path/to/distill bench/registry.sh # an already built CLI (default: publish this checkout, Native AOT)
+#   BASELINE=/path/to/other/distill bench/registry.sh  # also time another build (A/B of a change), own registry too
 #
 # Idempotent: the image is built once in $WORK/image (rm -r it to redo); registries, storage and outputs are
 # recreated for every repetition and stopped at exit. Both tools' pushes and pulls are checked to give the same
@@ -137,41 +138,50 @@ check_pull() {  # every blob of the pulled layout is there and matches its name;
   grep -q "$image_digest" "$dir/index.json" || { echo "CHECK FAILED: $2 pull: index.json does not name $image_digest" >&2; exit 1; }
 }
 
+# tools: distill, skopeo and, with BASELINE=/path/to/another/distill, that build too ("baseline" rows: A/B of a change)
+tools=(distill skopeo)
+[[ -n "${BASELINE:-}" ]] && tools+=(baseline)
+push() {  # push TOOL ROUND
+  case $1 in
+    distill) run "distill push" distill "$DISTILL" copy "oci:$IMG:bench" "docker://${host[distill]}/bench:$2" --dest-tls-verify=false ;;
+    baseline) run "baseline push" baseline "$BASELINE" copy "oci:$IMG:bench" "docker://${host[baseline]}/bench:$2" --dest-tls-verify=false ;;
+    skopeo) run "skopeo push" skopeo skopeo copy -q --dest-tls-verify=false "oci:$IMG:bench" "docker://${host[skopeo]}/bench:$2" ;;
+  esac
+}
+pull() {  # pull TOOL ROUND
+  case $1 in
+    distill) run "distill pull" distill "$DISTILL" copy "docker://${host[distill]}/bench:$2" "oci:$WORK/pull-distill:bench" --src-tls-verify=false ;;
+    baseline) run "baseline pull" baseline "$BASELINE" copy "docker://${host[baseline]}/bench:$2" "oci:$WORK/pull-baseline:bench" --src-tls-verify=false ;;
+    skopeo) run "skopeo pull" skopeo skopeo copy -q --src-tls-verify=false "docker://${host[skopeo]}/bench:$2" "oci:$WORK/pull-skopeo:bench" ;;
+  esac
+}
+
 echo "timing ($REPS repetitions, round-robin; fresh registries every round)..." >&2
 for ((r = 1; r <= REPS; r++)); do
   stop_registries
-  start_registry distill
-  start_registry skopeo
-  rm -rf "$WORK/pull-distill" "$WORK/pull-skopeo"
-  # alternate which tool goes first, so neither always gets the quieter moment
-  if ((r % 2)); then order="distill skopeo"; else order="skopeo distill"; fi
-  for tool in $order; do
-    if [[ $tool == distill ]]; then
-      run "distill push" distill "$DISTILL" copy "oci:$IMG:bench" "docker://${host[distill]}/bench:$r" --dest-tls-verify=false
-    else
-      run "skopeo push" skopeo skopeo copy -q --dest-tls-verify=false "oci:$IMG:bench" "docker://${host[skopeo]}/bench:$r"
-    fi
+  for tool in "${tools[@]}"; do
+    start_registry "$tool"
+    rm -rf "$WORK/pull-$tool"
   done
+  # rotate which tool goes first, so none always gets the quieter moment
+  order=("${tools[@]:$(((r - 1) % ${#tools[@]}))}" "${tools[@]:0:$(((r - 1) % ${#tools[@]}))}")
+  for tool in "${order[@]}"; do push "$tool" "$r"; done
   sync
-  for tool in $order; do
-    if [[ $tool == distill ]]; then
-      run "distill pull" distill "$DISTILL" copy "docker://${host[distill]}/bench:$r" "oci:$WORK/pull-distill:bench" --src-tls-verify=false
-    else
-      run "skopeo pull" skopeo skopeo copy -q --src-tls-verify=false "docker://${host[skopeo]}/bench:$r" "oci:$WORK/pull-skopeo:bench"
-    fi
+  for tool in "${order[@]}"; do pull "$tool" "$r"; done
+  for tool in "${tools[@]}"; do
+    check_push "${host[$tool]}" "$tool"
+    check_pull "$WORK/pull-$tool" "$tool"
   done
-  check_push "${host[distill]}" distill
-  check_push "${host[skopeo]}" skopeo
-  check_pull "$WORK/pull-distill" distill
-  check_pull "$WORK/pull-skopeo" skopeo
+  rm -rf "$WORK"/pull-*
   sync
 done
 stop_registries
-echo "checks: both pushes serve manifest $image_digest; both pulled layouts hold every blob, each matching its digest" >&2
+echo "checks: every push serves manifest $image_digest; every pulled layout holds every blob, each matching its digest" >&2
 
 # --- report -----------------------------------------------------------------------------------------------
 middle() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 names=("distill push" "skopeo push" "distill pull" "skopeo pull")
+[[ -n "${BASELINE:-}" ]] && names+=("baseline push" "baseline pull")
 declare -A median
 for name in "${names[@]}"; do median[$name]=$(middle "${times[$name]}"); done
 ratio() { awk -v s="${median[$2]}" -v d="${median[$1]}" 'BEGIN { printf "%.2f", s / d }'; }
@@ -194,3 +204,8 @@ echo
 echo "ratios (skopeo time / distill time; > 1 means distill is faster):"
 echo "  push = $(ratio "distill push" "skopeo push")"
 echo "  pull = $(ratio "distill pull" "skopeo pull")"
+if [[ -n "${BASELINE:-}" ]]; then
+  echo "baseline time / distill time (> 1 means this build is faster than BASELINE=$BASELINE):"
+  echo "  push = $(ratio "distill push" "baseline push")"
+  echo "  pull = $(ratio "distill pull" "baseline pull")"
+fi
