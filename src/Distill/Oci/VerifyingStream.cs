@@ -18,6 +18,12 @@ public sealed class VerifyingStream : ReadOnlyStream
         _what = what;
     }
 
+    /// <summary>What the content is checked against.</summary>
+    public Descriptor Expected => _expected;
+
+    /// <summary>True when this stream checks exactly the blob <paramref name="blob"/> describes (digest and size).</summary>
+    public bool Verifies(Descriptor blob) => _expected.Digest == blob.Digest && _expected.Size == blob.Size;
+
     public override long Length => _expected.Size;
 
     public override int Read(Span<byte> buffer) => Check(_hashing.Read(buffer), buffer.Length);

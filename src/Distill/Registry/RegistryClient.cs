@@ -151,7 +151,7 @@ public sealed class RegistryClient
 
     /// <summary>
     /// Uploads a blob unless the repository has it: tries a cross-repository mount from <paramref name="mountFrom"/> first,
-    /// then a monolithic PUT (small blobs) or one streamed PATCH and a closing PUT (large ones). The whole upload is
+    /// then a monolithic PUT: buffered for small blobs, streamed for large ones. The whole upload is
     /// retried from a fresh session after a transient failure, reopening the source.
     /// </summary>
     public Task PushBlobAsync(RegistryLocation at, Descriptor descriptor, Func<CancellationToken, ValueTask<Stream>> open, string? mountFrom, CancellationToken ct) =>
@@ -196,20 +196,19 @@ public sealed class RegistryClient
                 progress.Finished(descriptor, skipped: false);
                 return 0;
             }
+            // one streamed PUT ?digest= closes the session with the whole body (the POST has earned any token, so the
+            // auth handler never needs to replay the stream): one request less per blob than PATCH + PUT
             await using (var source = await open(token))
             {
-                using var patch = Request(HttpMethod.Patch, location, Push(at));
-                var verified = new VerifyingStream(new ProgressStream(source, descriptor, progress), descriptor, $"blob to push to {at}");
-                patch.Content = new StreamContent(verified, 1 << 20);
-                patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                patch.Content.Headers.ContentLength = descriptor.Size;
-                using var response = await SendAsync(patch, at, token);
-                await EnsureSuccessAsync(response, at, $"upload of blob {descriptor.Digest}", token);
-                location = UploadLocation(response, at);
-            }
-            using (var put = Request(HttpMethod.Put, WithDigest(location, descriptor.Digest), Push(at)))
-            {
-                put.Content = new ByteArrayContent([]);
+                using var put = Request(HttpMethod.Put, WithDigest(location, descriptor.Digest), Push(at));
+                // a source that verifies itself (an OCI layout blob, a registry download) is not hashed a second time;
+                // the registry checks the digest of what it receives as well
+                Stream body = new ProgressStream(source, descriptor, progress);
+                if (source is not VerifyingStream verifying || !verifying.Verifies(descriptor))
+                    body = new VerifyingStream(body, descriptor, $"blob to push to {at}");
+                put.Content = new StreamContent(body, 1 << 20);
+                put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                put.Content.Headers.ContentLength = descriptor.Size;
                 using var done = await SendAsync(put, at, token);
                 await EnsureSuccessAsync(done, at, $"upload of blob {descriptor.Digest}", token);
             }

@@ -7,7 +7,7 @@ public sealed record RegistryPolicy
 
     /// <summary>Blobs moved at once in a push or pull.</summary>
     public int MaxParallelBlobs { get; init; } = 4;
-    /// <summary>Blobs up to this size are uploaded in one PUT (buffered, so an auth retry can resend them); larger ones stream through PATCH.</summary>
+    /// <summary>Blobs up to this size are uploaded buffered (so an auth retry can resend them); larger ones stream their PUT body from the source.</summary>
     public long MonolithicUploadLimit { get; init; } = 1 << 20;
     /// <summary>Attempts per operation on connection errors, 408, 429 and 5xx.</summary>
     public int MaxAttempts { get; init; } = 6;

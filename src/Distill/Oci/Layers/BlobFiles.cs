@@ -26,9 +26,12 @@ public static partial class BlobFiles
 
     /// <summary>
     /// Streams <paramref name="source"/> into <paramref name="target"/>, checking size and digest against
-    /// <paramref name="expected"/> on the way; the target appears only when both match.
+    /// <paramref name="expected"/> on the way; the target appears only when both match. With
+    /// <paramref name="sourceVerifies"/> (the source is, or wraps, a <see cref="VerifyingStream"/> for
+    /// <paramref name="expected"/>, which throws while being read if the digest differs) the bytes are not hashed a
+    /// second time: only the size is checked here.
     /// </summary>
-    public static async Task WriteVerifiedAsync(Stream source, Descriptor expected, string target, string what, CancellationToken ct)
+    public static async Task WriteVerifiedAsync(Stream source, Descriptor expected, string target, string what, CancellationToken ct, bool sourceVerifies = false)
     {
         var (temp, stream) = CreateTemp(Path.GetDirectoryName(target)!);
         try
@@ -37,10 +40,19 @@ public static partial class BlobFiles
             long size;
             await using (stream)
             {
-                using var hashing = new HashingStream(stream, leaveOpen: true, expected.Digest.Algorithm);
-                await source.CopyToAsync(hashing, BufferSize, ct);
-                actual = hashing.Digest;
-                size = hashing.Length64;
+                if (sourceVerifies)
+                {
+                    await source.CopyToAsync(stream, BufferSize, ct);
+                    actual = expected.Digest;
+                    size = stream.Position;
+                }
+                else
+                {
+                    using var hashing = new HashingStream(stream, leaveOpen: true, expected.Digest.Algorithm);
+                    await source.CopyToAsync(hashing, BufferSize, ct);
+                    actual = hashing.Digest;
+                    size = hashing.Length64;
+                }
             }
             if (actual != expected.Digest)
                 throw new InvalidImageException($"{what}: blob digest mismatch: expected {expected.Digest}, content has {actual}");

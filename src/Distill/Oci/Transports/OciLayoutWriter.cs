@@ -169,8 +169,10 @@ internal static class OciLayoutWriter
             try
             {
                 progress.Started(layer.Descriptor);
-                await using var source = new ProgressStream(await layer.OpenCompressedAsync(ct), layer.Descriptor, progress);
-                await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct);
+                var opened = await layer.OpenCompressedAsync(ct);
+                var selfVerifying = opened is VerifyingStream verifying && verifying.Verifies(layer.Descriptor);
+                await using var source = new ProgressStream(opened, layer.Descriptor, progress);
+                await BlobFiles.WriteVerifiedAsync(source, layer.Descriptor, target, $"layer {layer.Descriptor.Digest}", ct, sourceVerifies: selfVerifying);
                 progress.Finished(layer.Descriptor, skipped: false);
                 return true;
             }
