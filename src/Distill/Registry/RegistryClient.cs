@@ -274,6 +274,12 @@ public sealed class RegistryClient
         {
             throw new TimeoutException($"{at}: no answer to {request.Method} {request.RequestUri!.AbsolutePath} within {Policy.RequestTimeout.TotalSeconds:0} s");
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            // final, not retried: the same certificate will be refused again; "see inner exception" would hide why
+            throw new RegistryException($"{at}: {request.Method} {request.RequestUri!.GetLeftPart(UriPartial.Path)}: TLS failed: {tls.Message} "
+                + $"(trust the registry's CA in certs.d/{request.RequestUri.Authority}/ca.crt, or use --tls-verify=false)", null, null, e);
+        }
         catch (HttpRequestException e)
         {
             throw new HttpRequestException($"{at}: {request.Method} {request.RequestUri!.GetLeftPart(UriPartial.Path)}: {e.Message}", e, e.StatusCode);
