@@ -89,6 +89,10 @@ public sealed class RegistryClient
             var digest = Digest.Compute(bytes);
             if (Digest.TryParse(reference, out var expected) && expected != digest && expected.ComputeSame(bytes) != expected)
                 throw new InvalidImageException($"{at}: manifest digest mismatch: asked for {expected}, got {digest}");
+            // by tag, the registry's Docker-Content-Digest is the only check that the bytes arrived intact
+            if (expected == default && response.Headers.TryGetValues("Docker-Content-Digest", out var sent)
+                && Digest.TryParse(sent.FirstOrDefault(), out var announced) && announced.ComputeSame(bytes) != announced)
+                throw new InvalidImageException($"{at}: manifest {reference} digest mismatch: the registry says {announced}, got {digest}");
             return (ManifestResponse?)new ManifestResponse(bytes, mediaType, Digest.TryParse(reference, out var asked) ? asked : digest);
         }, ct);
 
