@@ -72,13 +72,13 @@ internal static class LoginCommand
             var verified = await verifier.VerifyAsync(key, credential, ct);
             var store = Store(result.GetValue(authFile));
             var location = await store.StoreAsync(key, credential, ct);
+            Console.WriteLine($"Stored credentials for {key} in {location}");
             if (verified)
             {
                 Console.WriteLine("Login Succeeded!");
             }
             else
             {
-                Console.WriteLine($"Stored credentials for {key} in {location}");
                 await Console.Error.WriteLineAsync($"distill: warning: the credentials were not checked against {AuthKeys.HostOf(key)} (no registry check yet)");
             }
             return 0;

@@ -20,6 +20,8 @@ public sealed class RegistryAuthHandler(ICredentialProvider credentials) : Deleg
 
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AuthChallenge> _challenges = new(StringComparer.Ordinal);
+    // one token fetch at a time per registry and scope set: parallel blob requests share it instead of each fetching one
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _fetchGates = new(StringComparer.Ordinal);
 
     /// <summary>How many token requests were made (tests check caching).</summary>
     public int TokenRequests => _tokenRequests;
@@ -30,7 +32,7 @@ public sealed class RegistryAuthHandler(ICredentialProvider credentials) : Deleg
         var host = request.RequestUri!.Authority;
         var scopes = request.Options.TryGetValue(Scopes, out var s) ? s : [];
         if (_challenges.TryGetValue(host, out var known))
-            await AuthorizeAsync(request, host, known, scopes, forceRefresh: false, cancellationToken);
+            await AuthorizeAsync(request, host, known, scopes, rejectedToken: null, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
             return response;
@@ -40,14 +42,15 @@ public sealed class RegistryAuthHandler(ICredentialProvider credentials) : Deleg
         _challenges[host] = challenge;
         if (!CanReplay(request))
             return response;
-        var hadToken = request.Headers.Authorization is not null;
+        var rejected = request.Headers.Authorization is { Scheme: "Bearer" } sent ? sent.Parameter : null;
         response.Dispose();
         var retry = await CloneAsync(request, cancellationToken);
-        await AuthorizeAsync(retry, host, challenge, scopes, forceRefresh: hadToken, cancellationToken);
+        await AuthorizeAsync(retry, host, challenge, scopes, rejected, cancellationToken);
         return await base.SendAsync(retry, cancellationToken);
     }
 
-    private async Task AuthorizeAsync(HttpRequestMessage request, string host, AuthChallenge challenge, string[] scopes, bool forceRefresh, CancellationToken ct)
+    // rejectedToken: the bearer token the registry just refused, replaced unless another request already did
+    private async Task AuthorizeAsync(HttpRequestMessage request, string host, AuthChallenge challenge, string[] scopes, string? rejectedToken, CancellationToken ct)
     {
         if (challenge.Scheme.Equals("basic", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,13 +61,28 @@ public sealed class RegistryAuthHandler(ICredentialProvider credentials) : Deleg
         }
         var allScopes = scopes.Length > 0 ? scopes : challenge.Scope is { } cs ? cs.Split(' ') : [];
         var key = $"{host}|{string.Join(' ', allScopes.Order(StringComparer.Ordinal))}";
-        if (forceRefresh || !_tokens.TryGetValue(key, out var cached) || cached.ExpiresAt <= DateTimeOffset.UtcNow)
+        if (!Usable(key, rejectedToken, out var cached))
         {
-            cached = await FetchTokenAsync(host, challenge, allScopes, ct);
-            _tokens[key] = cached;
+            var gate = _fetchGates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(ct);
+            try
+            {
+                if (!Usable(key, rejectedToken, out cached))
+                {
+                    cached = await FetchTokenAsync(host, challenge, allScopes, ct);
+                    _tokens[key] = cached;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
     }
+
+    private bool Usable(string key, string? rejectedToken, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedToken? cached) =>
+        _tokens.TryGetValue(key, out cached) && cached.ExpiresAt > DateTimeOffset.UtcNow && cached.Token != rejectedToken;
 
     private async Task<CachedToken> FetchTokenAsync(string host, AuthChallenge challenge, string[] scopes, CancellationToken ct)
     {

@@ -89,6 +89,10 @@ public sealed class RegistryClient
             var digest = Digest.Compute(bytes);
             if (Digest.TryParse(reference, out var expected) && expected != digest && expected.ComputeSame(bytes) != expected)
                 throw new InvalidImageException($"{at}: manifest digest mismatch: asked for {expected}, got {digest}");
+            // by tag, the registry's Docker-Content-Digest is the only check that the bytes arrived intact
+            if (expected == default && response.Headers.TryGetValues("Docker-Content-Digest", out var sent)
+                && Digest.TryParse(sent.FirstOrDefault(), out var announced) && announced.ComputeSame(bytes) != announced)
+                throw new InvalidImageException($"{at}: manifest {reference} digest mismatch: the registry says {announced}, got {digest}");
             return (ManifestResponse?)new ManifestResponse(bytes, mediaType, Digest.TryParse(reference, out var asked) ? asked : digest);
         }, ct);
 
@@ -272,6 +276,12 @@ public sealed class RegistryClient
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TimeoutException($"{at}: no answer to {request.Method} {request.RequestUri!.AbsolutePath} within {Policy.RequestTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            // final, not retried: the same certificate will be refused again; "see inner exception" would hide why
+            throw new RegistryException($"{at}: {request.Method} {request.RequestUri!.GetLeftPart(UriPartial.Path)}: TLS failed: {tls.Message} "
+                + $"(trust the registry's CA in certs.d/{request.RequestUri.Authority}/ca.crt, or use --tls-verify=false)", null, null, e);
         }
         catch (HttpRequestException e)
         {

@@ -5,8 +5,8 @@ namespace Distill.Tests.Support;
 /// <summary>
 /// <c>docker-credential-NAME</c>, a shell script in its own directory (put it first on PATH) that speaks the
 /// docker-credential-helpers protocol and keeps credentials as files beside it. Every call is logged as
-/// <c>ACTION URL</c>. A server URL containing <c>broken</c> makes it fail, echoing its whole input (secrets
-/// included) on stderr, as a careless helper might.
+/// <c>ACTION URL</c>. A server URL matching <c>failOn</c> (a shell pattern, default: containing <c>broken</c>) makes it
+/// fail, echoing its whole input (secrets included) on stderr, as a careless helper might.
 /// </summary>
 public sealed class FakeCredentialHelper
 {
@@ -20,7 +20,7 @@ public sealed class FakeCredentialHelper
           *) url="$input" ;;
         esac
         echo "$1 $url" >> "$here/calls.log"
-        case "$url" in *broken*) echo "helper exploded; input was: $input" >&2; exit 1 ;; esac
+        case "$url" in @FAILON@) echo "helper exploded; input was: $input" >&2; exit 1 ;; esac
         f="$here/store/$(printf '%s' "$url" | tr '/:' '__')"
         case "$1" in
           get) if [ -f "$f" ]; then cat "$f"; else echo "credentials not found in native keychain"; exit 1; fi ;;
@@ -30,13 +30,13 @@ public sealed class FakeCredentialHelper
         esac
         """;
 
-    public FakeCredentialHelper(string directory, string name = "test")
+    public FakeCredentialHelper(string directory, string name = "test", string failOn = "*broken*")
     {
         Directory = directory;
         Name = name;
         System.IO.Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, "docker-credential-" + name);
-        File.WriteAllText(path, Script.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        File.WriteAllText(path, Script.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("@FAILON@", failOn, StringComparison.Ordinal) + "\n");
         File.SetUnixFileMode(path, (UnixFileMode)0x1ed);
     }
 

@@ -17,8 +17,9 @@ public sealed class ParallelGzipStream(Stream output, int level = 6, int chunkSi
 
     protected override Compressed CompressChunk(ReadOnlySpan<byte> chunk)
     {
-        // deflate grows incompressible data by 5 bytes per 16 KiB block at most; gzip adds 18 bytes
-        var buffer = ArrayPool<byte>.Shared.Rent(chunk.Length + chunk.Length / 1024 + 1024);
+        // zlib's deflate grows incompressible data by 5 bytes per 16 KiB block at most, but zlib-ng's level 1
+        // ("quick", .NET's zlib) by up to 1/8 (9-bit literals); gzip adds 18 bytes
+        var buffer = ArrayPool<byte>.Shared.Rent(chunk.Length + chunk.Length / 8 + 1024);
         try
         {
             using var memory = new MemoryStream(buffer, writable: true);

@@ -30,6 +30,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly HttpClient _client;
     private readonly ConcurrentDictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<InjectedFault> _faults = new();
+    private readonly ConcurrentQueue<ProxiedRequest> _received = new();
     private readonly int[] _injected = new int[Enum.GetValues<FaultKind>().Length];
     private LoopbackWebServer? _server;
     private int _requests;
@@ -72,6 +73,9 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Faults injected so far, in all.</summary>
     public int TotalInjected => _injected.Sum();
 
+    /// <summary>Every request received so far, in arrival order (e.g. to see mounts, uploads or <c>Range</c> requests).</summary>
+    public IReadOnlyList<ProxiedRequest> Received => [.. _received];
+
     /// <summary>Every fault injected so far.</summary>
     public IReadOnlyList<InjectedFault> Faults => [.. _faults];
 
@@ -102,6 +106,7 @@ public sealed class FaultProxy : IAsyncDisposable
         var ct = context.RequestAborted;
         var path = request.Path.Value ?? "/";
         var pathAndQuery = path + request.QueryString.Value;
+        _received.Enqueue(new ProxiedRequest(request.Method, pathAndQuery, request.Headers.Range.Count > 0 ? request.Headers.Range.ToString() : null));
         var (fault, random) = Decide(request.Method, path, pathAndQuery);
         if (fault is FaultKind.TooManyRequests or FaultKind.ServiceUnavailable)
         {
