@@ -5,5 +5,5 @@ public sealed record RegistryLocation(Uri BaseUri, string Host, string Repositor
 {
     public Uri Url(string path) => new(BaseUri, $"/v2/{Repository}/{path}");
 
-    public override string ToString() => $"{Host}/{Repository}";
+    public override string ToString() => Repository.Length == 0 ? Host : $"{Host}/{Repository}";
 }

@@ -125,8 +125,10 @@ public static class RegistryTransport
                 var mountFrom = layer is RegistryLayer remote && remote.Location.Host == at.Host ? remote.Location.Repository : null;
                 await registry.Client.PushBlobAsync(at, layer.Descriptor, layer.OpenCompressedAsync, mountFrom, token);
             });
+        // the config lives where the layers came from: mount it from there too
+        var configFrom = image.Layers.OfType<RegistryLayer>().FirstOrDefault(l => l.Location.Host == at.Host)?.Location.Repository;
         var configBytes = image.ConfigBytes;
         await registry.Client.PushBlobAsync(at, image.Manifest.Config,
-            _ => ValueTask.FromResult<Stream>(new MemoryStream(configBytes.ToArray(), writable: false)), null, ct);
+            _ => ValueTask.FromResult<Stream>(new MemoryStream(configBytes.ToArray(), writable: false)), configFrom, ct);
     }
 }
