@@ -34,7 +34,7 @@ public sealed class StoreCommandTests
         var quiet = (await box.OkAsync("images", "-q")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal([digest, digest, digest], quiet);
         Assert.Equal(quiet, (await box.OkAsync("images", "--quiet")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
     }
 
     [Fact]
@@ -68,13 +68,13 @@ public sealed class StoreCommandTests
         Assert.False(HasBlob(box, baseImage.Manifest.Config.Digest));
         Assert.All(BlobsOf(appImage), d => Assert.True(HasBlob(box, d), $"{d} was collected while app:1 uses it"));
         Assert.Equal(["app:1"], box.Store.List().Select(i => i.Name.Familiar));
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         await box.ReadAsync("app:1");
 
         await box.OkAsync("rmi", "app:1");
         Assert.Empty(box.StoreBlobs());
         Assert.Single(Rows(await box.OkAsync("images")));
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         box.AssertNoLeftovers();
     }
 
@@ -87,7 +87,7 @@ public sealed class StoreCommandTests
         await box.OkAsync("rmi", "a", "docker.io/library/b:latest");
         Assert.Equal(["c:latest"], box.Store.List().Select(i => i.Name.Familiar));
         Assert.NotEmpty(box.StoreBlobs());
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class StoreCommandTests
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.All));
         var names = box.Store.List().Select(i => i.Name.Familiar).ToList();
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"name-{i}:latest"), names);
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         for (var i = 0; i < count; i++)
         {
             var image = await box.ReadAsync($"name-{i}");
@@ -116,7 +116,7 @@ public sealed class StoreCommandTests
         Assert.All(removals, r => Assert.True(r.ExitCode == 0, r.All));
         Assert.Empty(box.Store.List());
         Assert.Empty(box.StoreBlobs());
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         box.AssertNoLeftovers();
     }
 
@@ -153,7 +153,7 @@ public sealed class StoreCommandTests
         Assert.Equal(original.ConfigBytes.ToArray(), fromDocker.ConfigBytes.ToArray());
         Assert.Equal(original.Layers.Select(l => l.DiffId), fromDocker.Layers.Select(l => l.DiffId));
         Assert.Equal(fromDocker.ManifestDescriptor.Digest, (await box.ReadAsync("from-docker-0")).ManifestDescriptor.Digest);
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
 
         // the archives as other tools see them: an OCI layout inside, and what docker load reads
         var extracted = box["extracted"];

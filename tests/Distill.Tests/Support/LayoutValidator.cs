@@ -11,26 +11,33 @@ namespace Distill.Tests.Support;
 /// </summary>
 public static class LayoutValidator
 {
-    public static void AssertValid(string directory)
+    /// <param name="directory">The layout.</param>
+    /// <param name="allowDockerMediaTypes">
+    /// Also accept Docker schema 2 manifests and manifest lists (checked against the same schemas, whose shape they
+    /// share): the local store keeps pulled images exactly as the registry served them.
+    /// </param>
+    public static void AssertValid(string directory, bool allowDockerMediaTypes = false)
     {
         OciSchemas.AssertValid(OciSchemas.Layout, File.ReadAllBytes(Path.Combine(directory, "oci-layout")), $"{directory}/oci-layout");
         var indexBytes = File.ReadAllBytes(Path.Combine(directory, "index.json"));
         OciSchemas.AssertValid(OciSchemas.Index, indexBytes, $"{directory}/index.json");
         foreach (var descriptor in Descriptors(indexBytes, "manifests"))
-            CheckDescriptor(directory, descriptor);
+            CheckDescriptor(directory, descriptor, allowDockerMediaTypes);
     }
 
-    private static void CheckDescriptor(string directory, JsonObject descriptor)
+    private static void CheckDescriptor(string directory, JsonObject descriptor, bool allowDocker)
     {
         var mediaType = descriptor["mediaType"]!.GetValue<string>();
         var data = CheckBlob(directory, descriptor);
         switch (mediaType)
         {
+            case MediaTypes.DockerManifestList when allowDocker:
             case MediaTypes.OciIndex:
                 OciSchemas.AssertValid(OciSchemas.Index, data, $"index {descriptor["digest"]}");
                 foreach (var d in Descriptors(data, "manifests"))
-                    CheckDescriptor(directory, d);
+                    CheckDescriptor(directory, d, allowDocker);
                 break;
+            case MediaTypes.DockerManifest when allowDocker:
             case MediaTypes.OciManifest:
                 OciSchemas.AssertValid(OciSchemas.Manifest, data, $"manifest {descriptor["digest"]}");
                 var manifest = JsonNode.Parse(data)!.AsObject();

@@ -50,14 +50,15 @@ public sealed partial class LocalStore
     public async Task<Descriptor> WriteAsync(IImage image, ImageName name, CancellationToken ct)
     {
         using var _ = await LockAsync(ct);
-        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
+        // the store keeps images exactly as pulled, so a Docker image keeps its registry digest
+        return await OciLayoutWriter.WriteAsync(image, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct, keepDockerMediaTypes: true);
     }
 
     /// <summary>Stores a multi-platform image under one name: every image, then the index.</summary>
     public async Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, ImageName name, CancellationToken ct)
     {
         using var _ = await LockAsync(ct);
-        return await OciLayoutWriter.WriteMultiAsync(multi, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct);
+        return await OciLayoutWriter.WriteMultiAsync(multi, Layout, name.ToString(), removeNewBlobsOnFailure: true, ct, keepDockerMediaTypes: true);
     }
 
     /// <summary>The index stored under <paramref name="name"/>, or null when the name holds a single image.</summary>

@@ -13,9 +13,13 @@ internal static class OciLayoutWriter
     /// created is removed whole, and with <paramref name="removeNewBlobsOnFailure"/> (for a caller holding a lock, as
     /// the local store does) so is every blob it added to an existing layout.
     /// </summary>
-    public static Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
+    // keepDockerMediaTypes: keep a Docker schema 2 image as it is (its digest too), as the local store does;
+    // oci: outputs convert to OCI media types, as skopeo does.
+    public static Task<Descriptor> WriteAsync(IImage image, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct,
+        bool keepDockerMediaTypes = false)
     {
-        image = Mutate.ToOci(image);
+        if (!keepDockerMediaTypes)
+            image = Mutate.ToOci(image);
         return WriteWithCleanupAsync(directory, removeNewBlobsOnFailure, async added =>
         {
             await WriteBlobsAsync(image, directory, added, ct);
@@ -25,9 +29,11 @@ internal static class OciLayoutWriter
     }
 
     /// <summary>Writes every image of an index, then the index, and names the index in <c>index.json</c>.</summary>
-    public static Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct)
+    public static Task<Descriptor> WriteMultiAsync(MultiPlatformImage multi, string directory, string? refName, bool removeNewBlobsOnFailure, CancellationToken ct,
+        bool keepDockerMediaTypes = false)
     {
-        multi = multi.ToOci();
+        if (!keepDockerMediaTypes)
+            multi = multi.ToOci();
         return WriteWithCleanupAsync(directory, removeNewBlobsOnFailure, async added =>
         {
             foreach (var image in multi.Images)

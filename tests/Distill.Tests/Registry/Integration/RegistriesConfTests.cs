@@ -42,7 +42,7 @@ public sealed class RegistriesConfTests
         var pull = await box.RunAsync(["pull", "ubuntu:latest", "--registries-conf", conf], env);
         Assert.True(pull.ExitCode == 0, pull.All + mirror.Log);
         Assert.Equal(expected, CliSandbox.PrintedDigest(pull));
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         Assert.Equal(expected, box.Store.Read(Distill.Oci.ImageName.Parse("ubuntu"), Distill.Oci.Platform.LinuxAmd64).ManifestDescriptor.Digest.ToString());
         // copy docker:// takes the same way
         Assert.Equal(expected, await box.DigestOfAsync(["copy", "docker://ubuntu:latest", $"oci:{box["out"]}:u", "--registries-conf", conf], env));
@@ -70,7 +70,7 @@ public sealed class RegistriesConfTests
         var pull = await box.RunAsync(["pull", "ubuntu", "--registries-conf", conf], env);
         Assert.True(pull.ExitCode == 0, pull.All);
         Assert.Equal(expected, CliSandbox.PrintedDigest(pull));
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
         box.AssertNoLeftovers();
     }
 

@@ -56,7 +56,7 @@ public sealed class TokenAuthTests
 
         Assert.Equal(expected, await box.DigestOfAsync(["pull", $"{registry.Host}/app:v1", "--src-tls-verify=false"], env));
         Assert.Contains(registry.TokenServer.Requests, r => r.User is null && r.Scopes.Contains(PullScope) && r.Status == 200);
-        LayoutValidator.AssertValid(box.Store.Layout);
+        LayoutValidator.AssertValid(box.Store.Layout, allowDockerMediaTypes: true);
 
         var refused = await box.RunAsync(["copy", $"oci:{box["src"]}:v1", $"docker://{registry.Host}/other:v1", "--dest-tls-verify=false"], env);
         CliSandbox.AssertOneLineError(refused, "unauthorized", registry.Host);
