@@ -27,16 +27,24 @@ internal sealed class RegistryOptions
         var explicitCredentials = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
         AddExplicit(explicitCredentials, source, result.GetValue(SourceCreds));
         AddExplicit(explicitCredentials, destination, result.GetValue(DestinationCreds));
-        var credentials = new ExplicitCredentials(explicitCredentials, CredentialSources.Create(result.GetValue(AuthFile)));
-        var resolver = ResolverSources.Create(result.GetValue(RegistriesConf));
-        var certificates = Distill.Registry.Configuration.CertificateDirectories.CreateDefault();
-        var registry = new RegistryContext(credentials, resolver, skipTlsVerify: host => !srcVerify || !destVerify || resolver.IsInsecure(host),
-            trustFor: authority => certificates.Load(authority) is { CertificateAuthorities.Count: > 0 } found ? found.CreateValidationCallback() : null)
+        var authFile = result.GetValue(AuthFile);
+        var registriesConf = result.GetValue(RegistriesConf);
+        return new TransportOptions
         {
-            SourceTlsVerify = srcVerify,
-            DestinationTlsVerify = destVerify,
+            Platform = platform,
+            RegistryFactory = () =>
+            {
+                var credentials = new ExplicitCredentials(explicitCredentials, CredentialSources.Create(authFile));
+                var resolver = ResolverSources.Create(registriesConf);
+                var certificates = Distill.Registry.Configuration.CertificateDirectories.CreateDefault();
+                return new RegistryContext(credentials, resolver, skipTlsVerify: host => !srcVerify || !destVerify || resolver.IsInsecure(host),
+                    trustFor: authority => certificates.Load(authority) is { CertificateAuthorities.Count: > 0 } found ? found.CreateValidationCallback() : null)
+                {
+                    SourceTlsVerify = srcVerify,
+                    DestinationTlsVerify = destVerify,
+                };
+            },
         };
-        return new TransportOptions { Platform = platform, Registry = registry };
     }
 
     private static void AddExplicit(Dictionary<string, RegistryCredential> map, ImageReference? reference, string? creds)

@@ -106,9 +106,12 @@ public sealed record TransportOptions
     /// <summary>Registry access for <c>docker://</c> and bare names not in the store; made on first use.</summary>
     public RegistryContext Registry
     {
-        get => _registry ??= new RegistryContext(AnonymousCredentials.Instance, DirectResolver.Instance);
+        get => _registry ??= RegistryFactory?.Invoke() ?? new RegistryContext(AnonymousCredentials.Instance, DirectResolver.Instance);
         init => _registry = value;
     }
+
+    /// <summary>Makes <see cref="Registry"/> when a registry is first needed, so copies between local transports never read registries.conf or auth files.</summary>
+    public Func<RegistryContext>? RegistryFactory { get; init; }
 
     private RegistryContext? _registry;
 }
