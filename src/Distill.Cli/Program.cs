@@ -14,6 +14,7 @@ public static class Program
             CopyCommand.Create(),
             PullCommand.Create(),
             PushCommand.Create(),
+            RunCommand.Create(),
             ImagesCommand.Create(),
             TagCommand.Create(),
             RmiCommand.Create(),
