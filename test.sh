@@ -24,6 +24,12 @@ if ((${#missing[@]})); then
 fi
 
 if [[ $(id -u) -eq 0 ]]; then
+  # the cached Debian base image (debootstrap, about a minute the first time on a machine, then reused)
+  if debian_base="$(tests/fixtures/debian-base.sh)"; then
+    export DISTILL_DEBIAN_BASE="$debian_base"
+  else
+    echo "test.sh: tests/fixtures/debian-base.sh failed: the tests that use the Debian base image will fail" >&2
+  fi
   # crun and podman need the hugetlb controller on cgroup v1 hosts
   if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]] && ! mountpoint -q /sys/fs/cgroup/hugetlb 2>/dev/null; then
     mkdir -p /sys/fs/cgroup/hugetlb 2>/dev/null && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb 2>/dev/null || true
