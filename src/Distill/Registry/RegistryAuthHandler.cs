@@ -37,7 +37,7 @@ public sealed class RegistryAuthHandler(ICredentialProvider credentials) : Deleg
         if (response.StatusCode != HttpStatusCode.Unauthorized)
             return response;
         var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
-        if (challenge is null || (challenge.Scheme is not ("Bearer" or "Basic") && !challenge.Scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase) && !challenge.Scheme.Equals("basic", StringComparison.OrdinalIgnoreCase)))
+        if (challenge is null || !(challenge.Scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase) || challenge.Scheme.Equals("basic", StringComparison.OrdinalIgnoreCase)))
             return response;
         _challenges[host] = challenge;
         if (!CanReplay(request))

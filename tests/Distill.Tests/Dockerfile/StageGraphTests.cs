@@ -1,20 +1,12 @@
 using Distill.Dockerfile;
+using Distill.Tests.Support;
 
 namespace Distill.Tests.Dockerfile;
 
 public sealed class StageGraphTests
 {
-    private const string Seed = """
-        FROM ubuntu AS build
-        RUN apt-get update && apt-get install -y golang-go
-        ENV GO111MODULE=off
-        COPY . .
-        RUN CGO_ENABLED=0 go build -o /app .
-
-        FROM scratch
-        COPY --from=build /app /app
-        ENTRYPOINT ["/app"]
-        """;
+    /// <summary>The seed's recipe, as examples/calculator-go ships it verbatim.</summary>
+    private static string Seed => File.ReadAllText(Path.Combine(Repo.Root, "examples", "calculator-go", "Dockerfile"));
 
     private static StageGraph Graph(string text, string? target = null, Dictionary<string, string>? args = null) =>
         StageGraph.Build(DockerfileDocument.Load(text), new BuildArgs { Values = args ?? [] }, target);

@@ -41,11 +41,12 @@ public sealed partial class LocalStore
 
     public bool Contains(ImageName name) => Find(name) is not null;
 
-    public IImage Read(ImageName name, Platform platform)
-    {
-        var descriptor = Find(name) ?? throw new InvalidImageException($"{name.Familiar}: no such image in the local store ({Layout})");
-        return OciLayoutReader.ReadImage(new DirectoryLayoutFiles(Layout), descriptor, platform, name.Familiar);
-    }
+    public IImage Read(ImageName name, Platform platform) =>
+        TryRead(name, platform) ?? throw new InvalidImageException($"{name.Familiar}: no such image in the local store ({Layout})");
+
+    /// <summary>The image, or null when the store has no such name (one read of index.json either way).</summary>
+    public IImage? TryRead(ImageName name, Platform platform) =>
+        Find(name) is { } descriptor ? OciLayoutReader.ReadImage(new DirectoryLayoutFiles(Layout), descriptor, platform, name.Familiar) : null;
 
     public async Task<Descriptor> WriteAsync(IImage image, ImageName name, CancellationToken ct)
     {

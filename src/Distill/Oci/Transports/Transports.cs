@@ -14,9 +14,7 @@ public static class Transports
         OciArchiveReference archive => await OciArchiveTransport.ReadAsync(archive, options.Platform, ct),
         DockerArchiveReference docker => await DockerArchiveTransport.ReadAsync(docker, ct),
         // a bare name is the local store first, then a registry (as docker run does)
-        StoreReference store => options.Store.Contains(store.Name)
-            ? options.Store.Read(store.Name, options.Platform)
-            : await ReadStoreMissAsync(store, options, ct),
+        StoreReference store => options.Store.TryRead(store.Name, options.Platform) ?? await ReadStoreMissAsync(store, options, ct),
         RegistryReference registry => await RegistryTransport.ReadAsync(options.Registry, registry.Name, options.Platform, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(reference)),
     };
