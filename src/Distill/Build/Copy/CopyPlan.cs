@@ -38,23 +38,35 @@ internal sealed class CopyPlan
     /// Every source's matches (paths relative to the source root, as matched: not yet followed); a missing source
     /// without wildcards fails here, before anything is written, as BuildKit fails while computing the cache key.
     /// </summary>
-    public IReadOnlyList<string> ResolveSources()
+    public IReadOnlyList<CopyItem> ResolveSources()
     {
-        var matches = new List<string>();
+        var items = new List<CopyItem>();
         foreach (var source in _request.Sources)
         {
+            if (_request.Parents)
+            {
+                // --parents copies the source root (or the directory before a "/./" pivot) with the path as an include pattern
+                var pivot = source.IndexOf("/./", StringComparison.Ordinal);
+                var pattern = pivot < 0 ? source : source[(pivot + 3)..];
+                var baseDir = pivot < 0 ? "" : GoPath.Clean("/" + source[..pivot]).TrimStart('/');
+                var resolvedBase = _tree.Resolve(baseDir, out var baseExists);
+                if (!baseExists)
+                    throw CopyFailedException.NotFound("/" + resolvedBase);
+                items.Add(new CopyItem(baseDir, [GoPath.Clean("/" + pattern).TrimStart('/')]));
+                continue;
+            }
             var clean = GoPath.Clean("/" + source).TrimStart('/');
             if (CopySourceTree.Split(clean).Any(CopySourceTree.ContainsWildcards))
             {
-                matches.AddRange(_tree.Glob(clean));
+                items.AddRange(_tree.Glob(clean).Select(m => new CopyItem(m, [])));
                 continue;
             }
             var resolved = _tree.Resolve(clean, out var exists);
             if (!exists)
                 throw CopyFailedException.NotFound("/" + resolved);
-            matches.Add(clean);
+            items.Add(new CopyItem(clean, []));
         }
-        return matches;
+        return items;
     }
 
     public Task ExecuteAsync(string targetRoot, HttpClient? http, CancellationToken ct)
@@ -64,10 +76,10 @@ internal sealed class CopyPlan
         var mode = _request.Chmod is null ? null : CopyMode.Parse(_request.Chmod);
         var excludes = CopyExcludes.Create(_request.Excludes);
         var target = new CopyTarget(targetRoot, owner);
-        foreach (var match in ResolveSources())
+        foreach (var item in ResolveSources())
         {
             ct.ThrowIfCancellationRequested();
-            new TreeCopier(_tree, target, owner, mode, excludes).CopyTop(match, Destination, DestinationIsDirectory);
+            new TreeCopier(_tree, target, owner, mode, new CopyFilter(item.Includes, excludes)).CopyTop(item.Source, Destination, DestinationIsDirectory);
         }
         return Task.CompletedTask;
     }
@@ -80,12 +92,12 @@ internal sealed class CopyPlan
             _request.Chmod ?? "", _request.Parents ? "parents" : "", string.Join('\0', _request.Excludes), _request.Checksum ?? "",
             _request.Unpack?.ToString() ?? "", _request.KeepGitDir ? "git" : "");
         var excludes = CopyExcludes.Create(_request.Excludes);
-        foreach (var match in ResolveSources())
+        foreach (var item in ResolveSources())
         {
             ct.ThrowIfCancellationRequested();
-            digest.Add("source", match);
-            var resolved = _tree.Resolve(match, out _);
-            digest.AddTree(_tree, resolved, "", excludes);
+            digest.Add("source", item.Source);
+            var filter = new CopyFilter(item.Includes, excludes);
+            digest.AddTree(_tree, _tree.Resolve(item.Source, out _), "", filter, !filter.HasIncludes);
         }
         return Task.FromResult(digest.Finish());
     }

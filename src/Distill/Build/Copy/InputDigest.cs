@@ -25,13 +25,17 @@ internal sealed class InputDigest
     }
 
     /// <summary>Adds an entry (already resolved) and everything below it, as the copy would see it.</summary>
-    public void AddTree(CopySourceTree tree, string source, string components, CopyExcludes? excludes)
+    public void AddTree(CopySourceTree tree, string source, string components, CopyFilter filter, bool skipIncludes)
     {
         var stat = tree.Stat(source);
         if (stat is not { } s)
             return;
-        if (components.Length > 0 && excludes is not null && excludes.IsExcluded(components, s.IsDirectory))
-            return;
+        if (components.Length > 0)
+        {
+            (var copy, skipIncludes) = filter.Decide(components, s.IsDirectory, skipIncludes);
+            if (!copy)
+                return;
+        }
         var owner = tree.IsContext ? "" : string.Create(CultureInfo.InvariantCulture, $"{s.Uid}:{s.Gid}");
         var type = s.FileType.ToString(CultureInfo.InvariantCulture);
         var permissions = s.Permissions.ToString(CultureInfo.InvariantCulture);
@@ -40,7 +44,7 @@ internal sealed class InputDigest
             case HostFileStat.Directory:
                 Add("entry", components, type, permissions, owner);
                 foreach (var name in tree.Children(source))
-                    AddTree(tree, CopySourceTree.Join(source, name), CopySourceTree.Join(components, name), excludes);
+                    AddTree(tree, CopySourceTree.Join(source, name), CopySourceTree.Join(components, name), filter, skipIncludes);
                 break;
             case HostFileStat.Regular:
                 using (var file = File.OpenRead(tree.HostPath(source)))

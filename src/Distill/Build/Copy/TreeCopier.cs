@@ -9,7 +9,7 @@ namespace Distill.Build;
 /// modification time and the owner BuildKit gives it (the <c>--chown</c> owner, else 0:0 from the context, else the
 /// source's own).
 /// </summary>
-internal sealed class TreeCopier(CopySourceTree tree, CopyTarget target, CopyOwner? owner, CopyMode? mode, CopyExcludes? excludes)
+internal sealed class TreeCopier(CopySourceTree tree, CopyTarget target, CopyOwner? owner, CopyMode? mode, CopyFilter filter)
 {
     private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
 
@@ -29,24 +29,39 @@ internal sealed class TreeCopier(CopySourceTree tree, CopyTarget target, CopyOwn
         if (!sourceStat.IsDirectory && destStat is { IsDirectory: true })
             destHost = Path.Combine(destHost, BaseName(source, resolved));
         target.EnsureDirectory(sourceStat.IsDirectory && destStat is null ? destHost : Path.GetDirectoryName(destHost)!);
-        Copy(resolved, "", destHost, overwriteTargetMetadata: false);
+        Copy(resolved, "", destHost, overwriteTargetMetadata: false, skipIncludes: !filter.HasIncludes);
     }
 
-    private void Copy(string source, string components, string destHost, bool overwriteTargetMetadata)
+    private void Copy(string source, string components, string destHost, bool overwriteTargetMetadata, bool skipIncludes)
     {
         var stat = tree.Stat(source) ?? throw new CopyFailedException($"failed to stat /{source}");
-        if (components.Length > 0 && excludes is not null && excludes.IsExcluded(components, stat.IsDirectory))
-            return;
+        var include = false;
+        if (components.Length > 0)
+        {
+            var wasSkipping = skipIncludes;
+            (var copy, skipIncludes) = filter.Decide(components, stat.IsDirectory, skipIncludes);
+            if (!copy)
+                return;
+            include = !wasSkipping;
+        }
         if (!stat.IsDirectory)
+        {
+            if (include)
+                CreateParentDirectories(source, components, destHost, overwriteTargetMetadata);
             EnsureEmptyFileTarget(destHost);
+        }
+        else if (skipIncludes)
+        {
+            CreateParentDirectories(source, components, destHost, overwriteTargetMetadata);
+        }
         var copyInfo = true;
         switch (stat.FileType)
         {
             case HostFileStat.Directory:
-                var created = CopyDirectoryOnly(destHost, stat, overwriteTargetMetadata);
+                var created = skipIncludes && CopyDirectoryOnly(destHost, stat, overwriteTargetMetadata);
                 foreach (var name in tree.Children(source))
-                    Copy(CopySourceTree.Join(source, name), CopySourceTree.Join(components, name), Path.Combine(destHost, name), true);
-                if (!overwriteTargetMetadata)
+                    Copy(CopySourceTree.Join(source, name), CopySourceTree.Join(components, name), Path.Combine(destHost, name), true, skipIncludes);
+                if (!overwriteTargetMetadata || !skipIncludes)
                     copyInfo = created;
                 break;
             case HostFileStat.Regular:
@@ -70,6 +85,29 @@ internal sealed class TreeCopier(CopySourceTree tree, CopyTarget target, CopyOwn
         }
         if (copyInfo)
             CopyFileInfo(source, stat, destHost);
+    }
+
+    /// <summary>With include patterns, the directories above an included entry are created only when something is copied into them, with their source's metadata.</summary>
+    private void CreateParentDirectories(string source, string components, string destHost, bool overwriteTargetMetadata)
+    {
+        if (!filter.HasIncludes)
+            return;
+        var count = components.Count(c => c == '/');
+        for (var i = count; i > 0; i--)
+        {
+            var sourceDir = source;
+            var destDir = destHost;
+            for (var up = 0; up < i; up++)
+            {
+                sourceDir = CopySourceTree.Parent(sourceDir);
+                destDir = Path.GetDirectoryName(destDir)!;
+            }
+            var stat = tree.Stat(tree.Resolve(sourceDir, out _)) ?? throw new CopyFailedException($"failed to stat /{sourceDir}");
+            if (!stat.IsDirectory)
+                throw new CopyFailedException($"/{sourceDir} is not a directory");
+            if (CopyDirectoryOnly(destDir, stat, overwriteTargetMetadata))
+                CopyFileInfo(sourceDir, stat, destDir);
+        }
     }
 
     private void CopyFileInfo(string source, CopyStat stat, string destHost)
