@@ -66,7 +66,21 @@ public sealed class BuildExecutor
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
-        var output = await executor.StageAsync(graph.Target.Index, ct);
+        // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stages = graph.Stages.Select(n => executor.StageAsync(n.Stage.Index, failed.Token)).ToList();
+        foreach (var stage in stages)
+            _ = stage.ContinueWith(t => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            await Task.WhenAll(stages);
+        }
+        catch when (stages.FirstOrDefault(s => s.IsFaulted) is { } first)
+        {
+            // the first real failure, not the cancellations it caused
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first.Exception!.InnerException!).Throw();
+        }
+        var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
         return new BuildResult(image, executor._run, executor._cached);
     }
