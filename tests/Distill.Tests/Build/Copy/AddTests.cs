@@ -48,6 +48,17 @@ public sealed class AddTests
     }
 
     [Fact]
+    public async Task Chown_owns_the_created_destination_but_extracted_entries_keep_the_archive_owners()
+    {
+        // as docker 20.10's BuildKit does: ADD --chown=5:6 blob.data /o2
+        using var f = new CopyFixture();
+        await ArchiveAsync(f, "blob.data", "xz");
+        await f.CopyAsync(new CopyRequest { Sources = ["blob.data"], Destination = "/o2", IsAdd = true, Chown = "5:6" });
+        Assert.Equal(["/o2 d 755 5:6", "/o2/pkg d 755 1000:1001", "/o2/pkg/bin d 755 1000:1001", "/o2/pkg/bin/tool f 750 1000:1001",
+            "/o2/pkg/current l 777 1000:1001 -> bin/tool"], f.Listing());
+    }
+
+    [Fact]
     public async Task COPY_and_ADD_with_unpack_false_copy_an_archive_as_a_file()
     {
         using var f = new CopyFixture();
