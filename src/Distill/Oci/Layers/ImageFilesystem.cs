@@ -51,7 +51,7 @@ public static class ImageFilesystem
                 seen.Add(path);
                 if (header.Kind != TarEntryKind.Directory)
                     nonDirectories.Add(path);
-                var entry = new FilesystemEntry(header with { Name = path }, i);
+                var entry = new FilesystemEntry(header with { Name = path }, i) { DataOffset = reader.DataOffset };
                 await visit(entry, header.Kind == TarEntryKind.File ? reader.OpenData() : null, ct);
             }
             hidden.UnionWith(newHidden);
@@ -75,4 +75,8 @@ public static class ImageFilesystem
 }
 
 /// <summary>An entry of an image's final filesystem and the layer (index, bottom = 0) it comes from.</summary>
-public sealed record FilesystemEntry(TarEntryHeader Header, int LayerIndex);
+public sealed record FilesystemEntry(TarEntryHeader Header, int LayerIndex)
+{
+    /// <summary>Where the entry's data starts in the layer's uncompressed tar, so a file can be read again later without its neighbours.</summary>
+    public long DataOffset { get; init; }
+}

@@ -1,0 +1,158 @@
+using Distill.Oci;
+
+namespace Distill.Analysis;
+
+/// <summary>
+/// An image's final filesystem as an index (path → entry, layer, data offset) built from the layers' tar headers in
+/// one pass (<see cref="ImageFilesystem.WalkAsync"/>, whiteouts applied). File contents are not kept, except the
+/// small files a caller asks for up front; others are read later, layer by layer, skipping to their offsets.
+/// </summary>
+public sealed class ImageRootFilesystem : IRootFilesystem
+{
+    private readonly IImage _image;
+    private readonly Dictionary<string, Node> _entries;
+    private readonly Dictionary<string, List<string>> _children;
+    private readonly Dictionary<string, byte[]> _prefetched;
+
+    private ImageRootFilesystem(IImage image, Dictionary<string, Node> entries, Dictionary<string, List<string>> children, Dictionary<string, byte[]> prefetched)
+    {
+        _image = image;
+        _entries = entries;
+        _children = children;
+        _prefetched = prefetched;
+    }
+
+    public string Description => $"image {_image.ManifestDescriptor.Digest}";
+
+    public int Count => _entries.Count;
+
+    /// <summary>
+    /// Indexes the image; files for which <paramref name="prefetch"/> says yes (and of at most <paramref name="prefetchLimit"/>
+    /// bytes) are read during the same pass (configuration such as <c>/etc/ld.so.cache</c> or <c>/etc/passwd</c>).
+    /// </summary>
+    public static async Task<ImageRootFilesystem> CreateAsync(IImage image, Func<string, bool>? prefetch, long prefetchLimit, CancellationToken ct)
+    {
+        var entries = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var prefetched = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await ImageFilesystem.WalkAsync(image, async (entry, data, token) =>
+        {
+            var header = entry.Header;
+            var path = "/" + header.Name;
+            AddParents(path, entries, children);
+            var existing = entries.GetValueOrDefault(path);
+            if (existing is null)
+                children[RootPath.Parent(path)].Add(path[(path.LastIndexOf('/') + 1)..]);
+            entries[path] = new Node(
+                new RootEntry(path, header.Kind, header.Mode, header.Uid, header.Gid, header.Size, header.Kind == TarEntryKind.Hardlink ? "/" + TarEntryHeader.CleanName(header.LinkName) : header.LinkName),
+                entry.LayerIndex, entry.DataOffset, Implied: false);
+            if (data is not null && header.Size <= prefetchLimit && prefetch?.Invoke(path) == true)
+            {
+                var bytes = new byte[header.Size];
+                await data.ReadExactlyAsync(bytes, token);
+                prefetched[path] = bytes;
+            }
+        }, ct);
+        return new ImageRootFilesystem(image, entries, children, prefetched);
+    }
+
+    public RootEntry? Lstat(string path)
+    {
+        if (path == "/")
+            return RootEntry.Directory("/");
+        if (!_entries.TryGetValue(path, out var node))
+            return null;
+        if (node.Entry.Kind != TarEntryKind.Hardlink)
+            return node.Entry;
+        // a hard link is the file it links to, under its own name
+        return _entries.TryGetValue(node.Entry.LinkTarget, out var target) && target.Entry.Kind == TarEntryKind.File
+            ? node.Entry with { Kind = TarEntryKind.File, Size = target.Entry.Size, LinkTarget = "" }
+            : null;
+    }
+
+    public IReadOnlyList<string> List(string directory) =>
+        _children.TryGetValue(directory, out var names) ? names : [];
+
+    public async ValueTask<IReadOnlyDictionary<string, byte[]>> ReadFilesAsync(IReadOnlyCollection<string> paths, long limit, CancellationToken ct)
+    {
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var wanted = new List<(string Path, Node Data)>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (_prefetched.TryGetValue(path, out var cached))
+            {
+                result[path] = cached;
+                continue;
+            }
+            if (DataNode(path) is { } node && node.Entry.Size <= limit)
+                wanted.Add((path, node));
+        }
+        foreach (var layer in wanted.GroupBy(w => w.Data.Layer))
+        {
+            await using var stream = await _image.Layers[layer.Key].OpenUncompressedAsync(ct);
+            long position = 0;
+            foreach (var (path, node) in layer.OrderBy(w => w.Data.Offset))
+            {
+                if (node.Offset < position)
+                {
+                    // two names for the same data (hard links): already read
+                    result[path] = result.First(r => DataNode(r.Key) is { } n && n.Layer == node.Layer && n.Offset == node.Offset).Value;
+                    continue;
+                }
+                await SkipAsync(stream, node.Offset - position, ct);
+                var bytes = new byte[node.Entry.Size];
+                await stream.ReadExactlyAsync(bytes, ct);
+                position = node.Offset + bytes.Length;
+                result[path] = bytes;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The node holding a path's bytes: its own, or its hard link target's.</summary>
+    private Node? DataNode(string path)
+    {
+        if (!_entries.TryGetValue(path, out var node))
+            return null;
+        if (node.Entry.Kind == TarEntryKind.Hardlink)
+            return _entries.TryGetValue(node.Entry.LinkTarget, out var target) && target.Entry.Kind == TarEntryKind.File ? target : null;
+        return node.Entry.Kind == TarEntryKind.File ? node : null;
+    }
+
+    private static async Task SkipAsync(Stream stream, long count, CancellationToken ct)
+    {
+        if (count <= 0)
+            return;
+        if (stream.CanSeek)
+        {
+            stream.Seek(count, SeekOrigin.Current);
+            return;
+        }
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), ct);
+            if (read == 0)
+                throw new InvalidImageException("layer ended before a file's data (truncated?)");
+            count -= read;
+        }
+    }
+
+    /// <summary>Tar archives may omit parent directories: they exist implicitly until a lower layer's entry says more.</summary>
+    private static void AddParents(string path, Dictionary<string, Node> entries, Dictionary<string, List<string>> children)
+    {
+        children.TryAdd("/", []);
+        var parent = RootPath.Parent(path);
+        if (parent == "/" || entries.ContainsKey(parent))
+        {
+            children.TryAdd(parent, []);
+            return;
+        }
+        AddParents(parent, entries, children);
+        entries[parent] = new Node(RootEntry.Directory(parent), -1, 0, Implied: true);
+        children[RootPath.Parent(parent)].Add(parent[(parent.LastIndexOf('/') + 1)..]);
+        children.TryAdd(parent, []);
+    }
+
+    private sealed record Node(RootEntry Entry, int Layer, long Offset, bool Implied);
+}
