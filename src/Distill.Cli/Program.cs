@@ -21,12 +21,13 @@ public static class Program
             RmiCommand.Create(),
             DockerfileCommand.Create(),
             LintCommand.Create(),
+            VerifyCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };
         var parsed = root.Parse(args);
-        // lint's usage errors exit 2 (1 means findings)
-        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name == "lint")
+        // lint's and verify's usage errors exit 2 (1 means findings)
+        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name is "lint" or "verify")
         {
             foreach (var error in parsed.Errors)
                 await Console.Error.WriteLineAsync($"distill: error: {error.Message}");
