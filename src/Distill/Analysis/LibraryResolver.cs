@@ -160,7 +160,8 @@ public sealed partial class LibraryResolver(IRootFilesystem fs, LoaderConfigurat
                 result.Add((RootPath.Join(expanded, name), source));
             }
         }
-        var origin = RootPath.Parent(requester.RealPath == requester.Path ? requester.Path : requester.RealPath);
+        // $ORIGIN: the executable's real path (the kernel's /proc/self/exe), a library's path as it was opened
+        var origin = RootPath.Parent(ReferenceEquals(requester, main) ? main.RealPath : requester.Path);
         if (config.Musl)
         {
             AddDirs(config.LdLibraryPath, LibrarySource.LdLibraryPath, null);
