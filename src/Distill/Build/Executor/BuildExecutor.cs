@@ -32,7 +32,7 @@ public sealed class BuildExecutor
         Graph = graph;
         Globals = globals;
         Snapshots = snapshots;
-        Snapshotter = ChooseSnapshotter(snapshots);
+        _snapshotter = new Lazy<ISnapshotter>(() => ChooseSnapshotter(snapshots));
         _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
     }
 
@@ -41,7 +41,9 @@ public sealed class BuildExecutor
     internal StageGraph Graph { get; }
     internal IReadOnlyDictionary<string, string> Globals { get; }
     internal SnapshotStore Snapshots { get; }
-    internal ISnapshotter Snapshotter { get; }
+    /// <summary>Chosen on first use: a build whose steps are all cached never mounts anything.</summary>
+    internal ISnapshotter Snapshotter => _snapshotter.Value;
+    private readonly Lazy<ISnapshotter> _snapshotter;
     internal ContextView Context => _context.Value;
     internal IBuildProgress Progress => _options.Progress;
     internal HttpClient Http => _http ??= _options.Http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -67,6 +69,8 @@ public sealed class BuildExecutor
             throw new BuildException("distill build runs RUN steps under runc on overlayfs snapshots, which needs root here (run it as root, or with sudo)");
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
+        var checksums = Path.Combine(snapshots.Root, "checksums");
+        ContentChecksums.Load(checksums);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
         // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -84,6 +88,7 @@ public sealed class BuildExecutor
         }
         var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
+        await ContentChecksums.SaveAsync(checksums, ct);
         return new BuildResult(image, executor._run, executor._cached);
     }
 
