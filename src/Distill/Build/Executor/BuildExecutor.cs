@@ -32,7 +32,7 @@ public sealed class BuildExecutor
         Graph = graph;
         Globals = globals;
         Snapshots = snapshots;
-        Snapshotter = ChooseSnapshotter(snapshots);
+        Snapshotter = ChooseSnapshotter(snapshots, options.Snapshotter);
         _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
     }
 
@@ -88,10 +88,10 @@ public sealed class BuildExecutor
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>
-    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots)
+    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots, string? choice)
     {
         var overlay = new OverlaySnapshotter(snapshots.EmptyDirectory);
-        return Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER") switch
+        return (choice ?? Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER")) switch
         {
             "overlayfs" or "overlay" => overlay,
             "copy" => new CopySnapshotter(),
