@@ -68,6 +68,7 @@ public sealed class BuildExecutor
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
+        using var snapshotter = executor.Snapshotter as IDisposable;
         // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stages = graph.Stages.Select(n => executor.StageAsync(n.Stage.Index, failed.Token)).ToList();
