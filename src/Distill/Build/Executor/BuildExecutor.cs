@@ -123,6 +123,26 @@ public sealed class BuildExecutor
     internal BuildStep NewStep(string stage, int index, int count, string text) =>
         new(Interlocked.Increment(ref _stepIds), stage, index, count, text);
 
+    /// <summary>Holds the step with this cache key for the caller until disposed (two stages may share a step).</summary>
+    internal async Task<IDisposable> LockStepAsync(string key, CancellationToken ct)
+    {
+        var gate = _snapshotLocks.GetOrAdd("step:" + key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Releaser(gate);
+    }
+
+    /// <summary>True when this build made the snapshot for <paramref name="key"/> (so even --no-cache reuses it).</summary>
+    internal bool BuiltInThisBuild(string key) => _built.ContainsKey(key);
+
+    internal void MarkBuilt(string key) => _built[key] = true;
+
+    private readonly ConcurrentDictionary<string, bool> _built = new(StringComparer.Ordinal);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+
     internal void CountRun() => Interlocked.Increment(ref _run);
     internal void CountCached() => Interlocked.Increment(ref _cached);
 

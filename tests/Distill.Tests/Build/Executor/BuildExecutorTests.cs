@@ -82,7 +82,7 @@ public sealed class BuildExecutorTests(BuildWorld world) : IClassFixture<BuildWo
         Assert.Contains("exit code: 3", e.Message, StringComparison.Ordinal);
         Assert.Contains("[stage-0 2/2]", e.Message, StringComparison.Ordinal);
         Assert.Equal(20, e.OutputTail.Count);
-        Assert.True(e.OutputTail[^1] == "oops", string.Join(" | ", e.OutputTail));
+        Assert.True(e.OutputTail[^1] == "oops", string.Join(" | ", e.OutputTail) + "\n" + string.Join("\n", progress.Events));
         Assert.Equal("line 30", e.OutputTail[^2]);
         Assert.Contains(progress.Events, x => x.Event == "failed");
         Assert.Empty(Mounts.Below(world.Temp.Path));
@@ -219,5 +219,46 @@ public sealed class BuildExecutorTests(BuildWorld world) : IClassFixture<BuildWo
         Assert.Equal(2, health.GetProperty("Retries").GetInt32());
         var files = await BuildWorld.FilesAsync(built.Image);
         Assert.Equal(TarEntryKind.Directory, files["srv/sub"].Kind);
+    }
+
+    [Fact]
+    public async Task Onbuild_triggers_of_the_base_run_first_and_are_not_inherited()
+    {
+        var parent = await world.BuildAsync(world.Context("""
+            FROM debian:bookworm
+            ONBUILD RUN echo triggered > /onbuild
+            ONBUILD ENV FROM_TRIGGER=yes
+            """));
+        Assert.True(parent.Image.Config.Config!.Extra!.ContainsKey("OnBuild"));
+        await world.Store.WriteAsync(parent.Image, ImageName.Parse("onbuild-parent:latest"), TestContext.Current.CancellationToken);
+        var child = await world.BuildAsync(world.Context("""
+            FROM onbuild-parent
+            RUN cat /onbuild > /child-saw
+            """));
+        var files = await BuildWorld.FilesAsync(child.Image);
+        Assert.Equal("triggered\n", files["child-saw"].Content);
+        Assert.Contains("FROM_TRIGGER=yes", child.Image.Config.Config!.Env!);
+        Assert.False(child.Image.Config.Config.Extra?.ContainsKey("OnBuild") ?? false);
+    }
+
+    [Fact]
+    public async Task The_same_step_in_two_parallel_stages_runs_once_even_without_the_cache()
+    {
+        var context = world.Context("""
+            FROM debian:bookworm AS a
+            RUN echo shared $(date +%s%N) > /shared
+            RUN echo a > /a
+            FROM debian:bookworm AS b
+            RUN echo shared $(date +%s%N) > /shared
+            RUN echo b > /b
+            FROM scratch
+            COPY --from=a /shared /a /
+            COPY --from=b /shared /b /from-b/
+            """);
+        var built = await world.BuildAsync(context, o => o with { NoCache = true });
+        var files = await BuildWorld.FilesAsync(built.Image);
+        Assert.Equal(files["shared"].Content, files["from-b/shared"].Content);
+        Assert.Equal(5, built.StepsRun);
+        Assert.Equal(1, built.StepsCached);
     }
 }
