@@ -32,7 +32,7 @@ public sealed class BuildExecutor
         Graph = graph;
         Globals = globals;
         Snapshots = snapshots;
-        _snapshotter = new Lazy<ISnapshotter>(() => ChooseSnapshotter(snapshots));
+        _snapshotter = new Lazy<ISnapshotter>(() => ChooseSnapshotter(snapshots, options.Snapshotter));
         _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
     }
 
@@ -72,6 +72,7 @@ public sealed class BuildExecutor
         var checksums = Path.Combine(snapshots.Root, "checksums");
         ContentChecksums.Load(checksums);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
+        using var snapshotter = new SnapshotterRelease(executor._snapshotter);
         // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stages = graph.Stages.Select(n => executor.StageAsync(n.Stage.Index, failed.Token)).ToList();
@@ -93,10 +94,10 @@ public sealed class BuildExecutor
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>
-    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots)
+    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots, string? choice)
     {
         var overlay = new OverlaySnapshotter(snapshots.EmptyDirectory);
-        return Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER") switch
+        return (choice ?? Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER")) switch
         {
             "overlayfs" or "overlay" => overlay,
             "copy" => new CopySnapshotter(),
@@ -141,6 +142,16 @@ public sealed class BuildExecutor
     internal void MarkBuilt(string key) => _built[key] = true;
 
     private readonly ConcurrentDictionary<string, bool> _built = new(StringComparer.Ordinal);
+
+    /// <summary>Disposes the snapshotter at the end of the build if one was made and holds anything (parked copies).</summary>
+    private sealed class SnapshotterRelease(Lazy<ISnapshotter> snapshotter) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (snapshotter.IsValueCreated && snapshotter.Value is IDisposable disposable)
+                disposable.Dispose();
+        }
+    }
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {
