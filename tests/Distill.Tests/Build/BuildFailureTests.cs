@@ -49,19 +49,19 @@ public sealed partial class BuildFailureTests(UbuntuMirror mirror) : IClassFixtu
         var output = sandbox["out.tar"];
         sandbox.Temp.Write("ctx/Dockerfile", $"""
             FROM ubuntu
-            RUN echo started-{marker}; sleep 30; echo {marker}-finished
+            RUN echo started-$((6*7))-{marker}; sleep 30; echo finished-$((6*7))-{marker}
             """);
         using var build = sandbox.Cli.Start(["build", sandbox["ctx"], "-t", "stopped", "-o", $"oci-archive:{output}",
             "--registries-conf", mirror.RegistriesConf, "--progress", "plain"]);
         try
         {
-            await build.WaitForOutputAsync($"started-{marker}", 120);
+            await build.WaitForOutputAsync($"started-42-{marker}", 120);
             Assert.NotEmpty(BuildLeftovers.ProcessesWith(marker));
             await build.SignalAsync(signal);
             var exit = await build.WaitForExitAsync(20);
 
             Assert.True(exit != 0, $"a build stopped by SIG{signal} should not exit 0:\n{build.Output}");
-            Assert.DoesNotContain($"{marker}-finished", build.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain($"finished-42-{marker}", build.Output, StringComparison.Ordinal);
             Assert.Empty(BuildLeftovers.MountsUnder(sandbox.Temp.Path));
             Assert.Empty(await BuildLeftovers.ContainersOfAsync(build.Id));
             Assert.Empty(BuildLeftovers.ProcessesWith(marker));
@@ -83,13 +83,13 @@ public sealed partial class BuildFailureTests(UbuntuMirror mirror) : IClassFixtu
         var marker = Guid.NewGuid().ToString("N");
         sandbox.Temp.Write("ctx/Dockerfile", $"""
             FROM ubuntu
-            RUN echo started-{marker}; sleep 30
+            RUN echo started-$((6*7))-{marker}; sleep 30
             """);
         sandbox.Temp.Write("next/Dockerfile", "FROM ubuntu\nRUN echo next > /next\n");
         using var killed = sandbox.Cli.Start(["build", sandbox["ctx"], "--registries-conf", mirror.RegistriesConf, "--progress", "plain"]);
         try
         {
-            await killed.WaitForOutputAsync($"started-{marker}", 120);
+            await killed.WaitForOutputAsync($"started-42-{marker}", 120);
             await killed.SignalAsync("KILL");
             await killed.WaitForExitAsync(20);
 

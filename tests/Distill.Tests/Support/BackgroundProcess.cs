@@ -18,11 +18,13 @@ public sealed class BackgroundProcess : IDisposable
     private BackgroundProcess(Process process)
     {
         _process = process;
+        Id = process.Id;
         _stdout = PumpAsync(process.StandardOutput);
         _stderr = PumpAsync(process.StandardError);
     }
 
-    public int Id => _process.Id;
+    /// <summary>The process id (still known after the process has exited or been disposed).</summary>
+    public int Id { get; }
 
     /// <summary>Stdout and stderr so far, interleaved as they arrived.</summary>
     public string Output
