@@ -3,7 +3,7 @@
 # (a private dockerd started here, /usr/bin/docker with DOCKER_BUILDKIT=1) and `buildah build --layers`, in the same
 # run, with the base image (the debootstrap Debian base, as ubuntu:latest) already local to every tool:
 #   seed:  examples/calculator-go/Dockerfile, verbatim (apt-get install golang-go, go build, FROM scratch + /app);
-#   heavy: bench/build/heavy.Dockerfile (4 stages, 10 RUN steps, a ~120 MB COPY of ~8000 files, whiteouts, a
+#   heavy: bench/build/heavy.Dockerfile (4 stages, 10 RUN steps, a ~100 MB COPY of ~8000 files, whiteouts, a
 #          final stage on the base with ~60 MB of new files).
 # Cold = the tool's build cache emptied, base image kept: distill, a fresh store with the base copied in (so the
 # base's unpacking is timed too); BuildKit, the image removed and `docker builder prune -af`; buildah, every image
