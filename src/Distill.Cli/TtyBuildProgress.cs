@@ -38,7 +38,7 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
         _size = size;
         _start = clock();
         if (redrawEvery is { } period)
-            _timer = new Timer(_ => Tick(), null, TimeSpan.Zero, period);
+            _timer = new Timer(_ => Redraw(), null, TimeSpan.Zero, period);
     }
 
     /// <summary>The view on the console: a real clock, the console's size, ten frames a second at most.</summary>
@@ -133,20 +133,6 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
         return row;
     }
 
-    private void Tick()
-    {
-        try
-        {
-            Redraw();
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // stderr went away (closed pipe): nothing left to draw on
-            lock (_gate)
-                _ended = true;
-        }
-    }
-
     private void Draw(TimeSpan now, bool final)
     {
         var lines = TtyFrame.Render(_rows, now - _start, _size(), final);
@@ -165,8 +151,16 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
         frame.Append("\u001b[J");
         if (final && _cursorHidden)
             frame.Append(ShowCursor);
-        _out.Write(frame.ToString());
-        _out.Flush();
+        try
+        {
+            _out.Write(frame.ToString());
+            _out.Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // stderr went away (a closed pipe): nothing left to draw on, and the build goes on
+            _ended = true;
+        }
         _drawnLines = lines.Count;
     }
 }

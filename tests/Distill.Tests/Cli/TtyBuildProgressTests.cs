@@ -297,6 +297,21 @@ public sealed class TtyBuildProgressTests
     }
 
     [Fact]
+    public void A_closed_output_ends_the_view_without_failing_the_build()
+    {
+        var output = new StringWriter();
+        output.Dispose();
+        using var progress = new TtyBuildProgress(output, () => TimeSpan.Zero, () => new TerminalSize(40, 0), redrawEvery: null);
+        var step = new BuildStep(1, "build", 1, 1, "RUN x");
+        progress.Started(step);
+        progress.Redraw();
+        progress.Output(step, "x");
+        progress.Redraw();
+        progress.Failed(step, "exit code: 1");
+        progress.Dispose();
+    }
+
+    [Fact]
     public void Progress_modes_choose_the_live_view_only_for_a_terminal()
     {
         using var output = new StringWriter();
