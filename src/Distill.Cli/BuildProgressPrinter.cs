@@ -7,8 +7,9 @@ namespace Distill.Cli;
 
 /// <summary>
 /// The build's progress on stderr: BuildKit's plain lines (<c>#7 [build 3/5] RUN ...</c>, output lines prefixed
-/// with the step and its elapsed seconds, <c>#7 CACHED</c>, <c>#7 DONE 1.2s</c>); on a terminal (<c>tty</c>) the
-/// same with colours; with <c>json</c>, one JSON object a line (event, step, stage, index, count, text, seconds).
+/// with the step and its elapsed seconds, <c>#7 CACHED</c>, <c>#7 DONE 1.2s</c>); with <c>json</c>, one JSON object a
+/// line (event, step, stage, index, count, text, seconds). On a terminal (<c>tty</c>) <see cref="For"/> picks the live
+/// view, <see cref="TtyBuildProgress"/>.
 /// </summary>
 internal sealed class BuildProgressPrinter : IBuildProgress
 {
@@ -20,31 +21,48 @@ internal sealed class BuildProgressPrinter : IBuildProgress
 
     public BuildProgressPrinter(string mode, TextWriter output)
     {
-        _mode = mode == "auto" ? (Console.IsErrorRedirected ? "plain" : "tty") : mode;
+        _mode = mode;
         _out = output;
     }
 
     public static IReadOnlyList<string> Modes { get; } = ["auto", "tty", "plain", "json"];
 
+    /// <summary>
+    /// The progress for a <c>--progress</c> mode on stderr: the live view for <c>tty</c>, and for <c>auto</c> when stderr
+    /// is a terminal that can move its cursor; lines otherwise. Dispose it (when it is disposable) before writing anything
+    /// else to the terminal.
+    /// </summary>
+    public static IBuildProgress For(string mode, TextWriter output)
+    {
+        var terminal = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+        return mode switch
+        {
+            "tty" => TtyBuildProgress.ForConsole(output),
+            "auto" when terminal => TtyBuildProgress.ForConsole(output),
+            "auto" => new BuildProgressPrinter("plain", output),
+            _ => new BuildProgressPrinter(mode, output),
+        };
+    }
+
     public void Started(BuildStep step)
     {
         lock (_gate)
             _starts[step.Id] = _clock.ElapsedMilliseconds;
-        Write("started", step, step.ToString(), null, $"#{step.Id} {Bold(step.ToString())}");
+        Write("started", step, step.ToString(), null, $"#{step.Id} {step}");
     }
 
-    public void Cached(BuildStep step) => Write("cached", step, step.ToString(), null, $"#{step.Id} {Colour("34", "CACHED")}");
+    public void Cached(BuildStep step) => Write("cached", step, step.ToString(), null, $"#{step.Id} CACHED");
 
     public void Output(BuildStep step, string line)
     {
         var seconds = Seconds(step);
-        Write("output", step, line, seconds, $"#{step.Id} {seconds.ToString("0.000", CultureInfo.InvariantCulture)} {Dim(line)}");
+        Write("output", step, line, seconds, $"#{step.Id} {seconds.ToString("0.000", CultureInfo.InvariantCulture)} {line}");
     }
 
     public void Completed(BuildStep step, TimeSpan elapsed) =>
-        Write("done", step, step.ToString(), elapsed.TotalSeconds, $"#{step.Id} {Colour("32", "DONE")} {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+        Write("done", step, step.ToString(), elapsed.TotalSeconds, $"#{step.Id} DONE {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
 
-    public void Failed(BuildStep step, string error) => Write("failed", step, error, null, $"#{step.Id} {Colour("31", "ERROR")}: {error}");
+    public void Failed(BuildStep step, string error) => Write("failed", step, error, null, $"#{step.Id} ERROR: {error}");
 
     public void Message(string text) => Write("message", null, text, null, text);
 
@@ -91,7 +109,4 @@ internal sealed class BuildProgressPrinter : IBuildProgress
             _out.WriteLine(line);
     }
 
-    private string Bold(string text) => _mode == "tty" ? $"\u001b[1m{text}\u001b[0m" : text;
-    private string Dim(string text) => _mode == "tty" ? $"\u001b[2m{text}\u001b[0m" : text;
-    private string Colour(string code, string text) => _mode == "tty" ? $"\u001b[{code}m{text}\u001b[0m" : text;
 }

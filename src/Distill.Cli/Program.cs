@@ -33,6 +33,8 @@ public static class Program
                 await Console.Error.WriteLineAsync($"distill: error: {error.Message}");
             return LintCommand.UsageError;
         }
-        return await parsed.InvokeAsync();
+        // SIGINT and SIGTERM cancel the command's token (System.CommandLine does not unless given a timeout), so a build
+        // stopped midway kills its RUN container and unmounts its snapshots; after the timeout the process exits anyway
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
     }
 }

@@ -55,26 +55,38 @@ internal static class BuildCommand
                 Transports.CheckWritable(destination);
             var targetPlatform = Platform.Parse(result.GetValue(platform)!);
             var transport = registry.Create(result, targetPlatform, null, destinations.OfType<RegistryReference>().FirstOrDefault());
-            var printer = new BuildProgressPrinter(result.GetValue(quiet) ? "quiet" : result.GetValue(progress)!, Console.Error);
+            var parsedBuildArgs = ParseBuildArgs(result.GetValue(buildArgs) ?? []);
+            var parsedSecrets = ParseSecrets(result.GetValue(secrets) ?? []);
+            var layerCompression = LayerStreams.ParseCompression(result.GetValue(compression)!);
+            // made last, just before the build: the live view starts drawing at once
+            var printer = result.GetValue(quiet) ? NullBuildProgress.Instance : BuildProgressPrinter.For(result.GetValue(progress)!, Console.Error);
             var options = new BuildOptions
             {
                 ContextDirectory = result.GetValue(context)!,
                 DockerfilePath = result.GetValue(file),
                 Target = result.GetValue(target),
-                BuildArgs = ParseBuildArgs(result.GetValue(buildArgs) ?? []),
-                Secrets = ParseSecrets(result.GetValue(secrets) ?? []),
+                BuildArgs = parsedBuildArgs,
+                Secrets = parsedSecrets,
                 NoCache = result.GetValue(noCache),
                 Platform = targetPlatform,
                 Runtime = result.GetValue(runtime)!,
                 HostNetwork = result.GetValue(network) != "none",
-                Compression = LayerStreams.ParseCompression(result.GetValue(compression)!),
-                Progress = result.GetValue(quiet) ? NullBuildProgress.Instance : printer,
+                Compression = layerCompression,
+                Progress = printer,
                 Transport = transport,
             };
             BuildResult built;
             try
             {
-                built = await BuildExecutor.BuildAsync(options, ct);
+                try
+                {
+                    built = await BuildExecutor.BuildAsync(options, ct);
+                }
+                finally
+                {
+                    // the live view ends (its last frame stays) before anything else is written to the terminal
+                    (printer as IDisposable)?.Dispose();
+                }
             }
             catch (BuildException e) when (e.OutputTail.Count > 0)
             {

@@ -23,4 +23,14 @@ public sealed class RunDebianBaseTests
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("nobody-here", unknown.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Containers_get_dockers_default_capabilities_so_su_and_chown_work()
+    {
+        using var temp = new TempDir();
+        var cli = new DistillCli(temp["store"]);
+        var result = await cli.RunOkAsync("run", $"oci:{DebianBase.Path}:latest", "/bin/sh", "-c",
+            "su nobody -s /bin/sh -c 'id -un' && touch /tmp/f && chown nobody /tmp/f && stat -c %U /tmp/f && grep CapBnd /proc/self/status");
+        Assert.Equal(["nobody", "nobody", "CapBnd:\t00000000a80425fb"], result.Stdout.Trim().Split('\n'));
+    }
 }

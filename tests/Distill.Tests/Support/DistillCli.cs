@@ -12,7 +12,7 @@ public sealed class DistillCli(string store)
 
     public Task<Tool.Result> RunAsync(params string[] args) => RunAsync(args, null);
 
-    public Task<Tool.Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? env, string? workingDirectory = null)
+    public Task<Tool.Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? env, string? workingDirectory = null, int timeoutSeconds = 120)
     {
         var environment = new Dictionary<string, string> { ["DISTILL_STORE"] = Store };
         if (env is not null)
@@ -20,8 +20,12 @@ public sealed class DistillCli(string store)
             foreach (var (k, v) in env)
                 environment[k] = v;
         }
-        return Tool.RunAsync("dotnet", new[] { "exec", Dll }.Concat(args), env: environment, workingDirectory: workingDirectory);
+        return Tool.RunAsync("dotnet", new[] { "exec", Dll }.Concat(args), env: environment, workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds);
     }
+
+    /// <summary>Starts the CLI without waiting for it (for tests that signal it midway); the caller disposes the process.</summary>
+    public BackgroundProcess Start(IEnumerable<string> args, string? workingDirectory = null) =>
+        BackgroundProcess.Start("dotnet", new[] { "exec", Dll }.Concat(args), new Dictionary<string, string> { ["DISTILL_STORE"] = Store }, workingDirectory);
 
     /// <summary>Runs with <paramref name="stdin"/> as standard input (not a terminal).</summary>
     public Task<Tool.Result> RunWithInputAsync(string stdin, IEnumerable<string> args, IDictionary<string, string>? env = null)

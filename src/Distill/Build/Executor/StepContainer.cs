@@ -17,7 +17,7 @@ internal static class StepContainer
     private static readonly string[] BaseNamespaces = ["pid", "ipc", "uts", "mount"];
 
     /// <summary>Docker's default capability set (moby's oci/caps/defaults.go): apt and friends need SETUID/SETGID, CHOWN, DAC_OVERRIDE.</summary>
-    private static readonly string[] DefaultCapabilities =
+    internal static readonly string[] DefaultCapabilities =
     [
         "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
         "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",

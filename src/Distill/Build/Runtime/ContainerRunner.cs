@@ -81,6 +81,15 @@ public static class ContainerRunner
         process["cwd"] = options.WorkDir ?? (string.IsNullOrEmpty(c.WorkingDir) ? "/" : c.WorkingDir);
         var (uid, gid) = ContainerUser.Resolve(options.User ?? c.User, rootfs);
         process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = gid };
+        // docker run's default capability set (runc spec's is much smaller: apt, su and chown would fail)
+        var caps = StepContainer.DefaultCapabilities.Select(c => (JsonNode)JsonValue.Create(c)).ToArray();
+        process["capabilities"] = new JsonObject
+        {
+            ["bounding"] = new JsonArray(caps.Select(c => c.DeepClone()).ToArray()),
+            ["effective"] = new JsonArray(caps.Select(c => c.DeepClone()).ToArray()),
+            ["permitted"] = new JsonArray(caps.Select(c => c.DeepClone()).ToArray()),
+        };
+        process["noNewPrivileges"] = false;
         config["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = false };
         config["hostname"] = "distill";
         if (options.HostNetwork && config["linux"]?["namespaces"] is JsonArray namespaces)
