@@ -63,6 +63,8 @@ public sealed class EntrypointCheck(IRootFilesystem fs, ImageConfig image)
             return;
         }
         await CheckElfAsync(elf, program, role, resolved.Path, ct);
+        if (elf.Bits != 0)
+            _findings.AddRange(await RuntimeLoadCheck.RunAsync(fs, elf, bytes, resolved.Path, _env, ct));
     }
 
     /// <summary>argv[0] as runc finds it: a path (relative to WorkingDir) or the first executable match in PATH.</summary>

@@ -11,7 +11,7 @@ public static class ImageVerifier
 {
     public static async Task<VerifyReport> VerifyAsync(IImage image, CancellationToken ct)
     {
-        var fs = await ImageRootFilesystem.CreateAsync(image, path => LoaderConfiguration.IsConfigurationFile(path) || UserCheck.IsAccountFile(path),
+        var fs = await ImageRootFilesystem.CreateAsync(image, path => LoaderConfiguration.IsConfigurationFile(path) || UserCheck.IsAccountFile(path) || path == "/etc/nsswitch.conf",
             LoaderConfiguration.ConfigurationLimit, ct);
         return await VerifyAsync(fs, image.Config, ct);
     }

@@ -15,6 +15,10 @@ public static class VerifyRules
     public static readonly VerifyRule ScriptInterpreterMissing = new("script-interpreter-missing", "A #! script's interpreter is in the image");
     public static readonly VerifyRule LibraryMissing = new("library-missing", "Every needed library (DT_NEEDED, transitively) is in the image");
     public static readonly VerifyRule LibraryNotInCache = new("library-not-in-cache", "Libraries in ld.so.conf directories are in /etc/ld.so.cache");
+    public static readonly VerifyRule IcuMissing = new("icu-missing", ".NET without invariant globalization finds ICU");
+    public static readonly VerifyRule OpenSslMissing = new("openssl-missing", ".NET with cryptography finds OpenSSL");
+    public static readonly VerifyRule CaBundleMissing = new("ca-bundle-missing", "A program that makes TLS connections finds a CA bundle");
+    public static readonly VerifyRule NssModuleMissing = new("nss-module-missing", "Every NSS service /etc/nsswitch.conf names has its libnss module");
     public static readonly VerifyRule UnknownUser = new("user-unknown", "USER given by name exists in /etc/passwd");
     public static readonly VerifyRule UnknownGroup = new("group-unknown", "A group given by name exists in /etc/group");
 }

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Distill.Analysis;
+
+/// <summary>
+/// What a program loads at run time that <c>DT_NEEDED</c> cannot show, recognised from markers in the binary and
+/// checked against the root filesystem:
+/// <list type="bullet">
+/// <item>.NET Native AOT without invariant globalization dlopens ICU (<c>libicuuc.so.N</c>, <c>libicui18n.so.N</c>)
+/// and aborts at start without it — unless <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c> is set in the Env;</item>
+/// <item>.NET with crypto linked in dlopens OpenSSL (<c>libssl.so.3</c> …) when it first uses it;</item>
+/// <item>Go and .NET programs that verify TLS certificates read a CA bundle from the usual places;</item>
+/// <item>glibc's NSS loads <c>libnss_SERVICE.so.2</c> for each service <c>/etc/nsswitch.conf</c> names for users,
+/// groups and hosts (files and dns are inside libc since glibc 2.34).</item>
+/// </list>
+/// </summary>
+public static partial class RuntimeLoadCheck
+{
+    /// <summary>Where Go (crypto/x509/root_linux.go) and OpenSSL look for a CA bundle.</summary>
+    public static readonly string[] CaBundles =
+    [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem",
+    ];
+
+    private static readonly string[] IcuLibraries = ["libicuuc", "libicui18n"];
+
+    public static async Task<IReadOnlyList<VerifyFinding>> RunAsync(IRootFilesystem fs, ElfFile elf, byte[] bytes, string path,
+        IReadOnlyDictionary<string, string> env, CancellationToken ct)
+    {
+        var findings = new List<VerifyFinding>();
+        var loader = await LoaderConfiguration.LoadAsync(fs, elf, env, ct);
+        if (elf.IsDotNetAot)
+        {
+            var invariant = env.TryGetValue("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", out var value) && value.Trim().ToLowerInvariant() is "1" or "true";
+            if (!invariant && bytes.AsSpan().IndexOf("libicuuc.so"u8) >= 0)
+            {
+                var missing = IcuLibraries.Where(name => !HasVersionedLibrary(fs, loader, name)).ToList();
+                if (missing.Count > 0)
+                    findings.Add(new VerifyFinding(VerifyRules.IcuMissing, VerifySeverity.Error,
+                        $"{path} is .NET without invariant globalization and loads ICU at start, but {string.Join(" and ", missing.Select(m => m + ".so.N"))} " +
+                        "are not in the image (install ICU, or publish with InvariantGlobalization=true / set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1)", path));
+            }
+            if (bytes.AsSpan().IndexOf("libssl.so"u8) >= 0 && !HasVersionedLibrary(fs, loader, "libssl"))
+                findings.Add(new VerifyFinding(VerifyRules.OpenSslMissing, VerifySeverity.Warning,
+                    $"{path} is .NET with cryptography linked in, which loads OpenSSL (libssl.so.N) on first use; none is in the image", path));
+        }
+        if (UsesTls(elf, bytes) && !HasCaBundle(fs, env))
+            findings.Add(new VerifyFinding(VerifyRules.CaBundleMissing, VerifySeverity.Warning,
+                $"{path} can make TLS connections but the image has no CA bundle ({CaBundles[0]} or the like): certificate checks will fail", path));
+        if (elf.Needed.Contains("libc.so.6"))
+            findings.AddRange(await NssAsync(fs, loader, path, ct));
+        return findings;
+    }
+
+    /// <summary>Go programs with crypto/x509 and .NET programs with OpenSSL carry the CA bundle locations.</summary>
+    private static bool UsesTls(ElfFile elf, byte[] bytes) =>
+        (elf.Go is not null || elf.IsDotNetAot) && bytes.AsSpan().IndexOf("/etc/ssl/certs"u8) >= 0;
+
+    private static bool HasCaBundle(IRootFilesystem fs, IReadOnlyDictionary<string, string> env)
+    {
+        if (env.TryGetValue("SSL_CERT_FILE", out var file) && RootPath.Resolve(fs, file).Exists)
+            return true;
+        if (CaBundles.Any(bundle => RootPath.Resolve(fs, bundle) is { Exists: true, Entry.Kind: Oci.TarEntryKind.File }))
+            return true;
+        var dir = env.TryGetValue("SSL_CERT_DIR", out var certDir) ? certDir : "/etc/ssl/certs";
+        return RootPath.Resolve(fs, dir) is { Exists: true } resolved && fs.List(resolved.Path).Any(n => n.EndsWith(".pem", StringComparison.Ordinal) || n.EndsWith(".0", StringComparison.Ordinal));
+    }
+
+    /// <summary>Services in nsswitch.conf other than those built into libc need <c>libnss_SERVICE.so.2</c>.</summary>
+    private static async Task<IReadOnlyList<VerifyFinding>> NssAsync(IRootFilesystem fs, LoaderConfiguration loader, string path, CancellationToken ct)
+    {
+        var conf = await RootPath.ReadFileAsync(fs, "/etc/nsswitch.conf", LoaderConfiguration.ConfigurationLimit, ct);
+        if (conf is null)
+            return [];
+        var services = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var raw in Encoding.UTF8.GetString(conf).Split('\n'))
+        {
+            var line = raw.Split('#')[0];
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            // only the databases programs commonly ask (a missing module elsewhere, such as netgroup: nis, is harmless)
+            if (colon < 0 || line[..colon].Trim() is not ("passwd" or "group" or "hosts" or "initgroups"))
+                continue;
+            foreach (var word in ActionBlock().Replace(line[(colon + 1)..], " ").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (word is not ("files" or "dns"))
+                    services.Add(word);
+            }
+        }
+        return services.Where(s => !HasLibrary(fs, loader, $"libnss_{s}.so.2"))
+            .Select(s => new VerifyFinding(VerifyRules.NssModuleMissing, VerifySeverity.Warning,
+                $"/etc/nsswitch.conf names \"{s}\" but libnss_{s}.so.2 is not in the image: lookups through it (users, hosts) fail quietly", "/etc/nsswitch.conf"))
+            .ToList();
+    }
+
+    private static IEnumerable<string> SearchDirectories(LoaderConfiguration loader) =>
+        loader.LdLibraryPath.Concat(loader.DefaultDirectories).Concat(loader.ConfDirectories);
+
+    private static bool HasLibrary(IRootFilesystem fs, LoaderConfiguration loader, string soname) =>
+        loader.Cache?.Lookup(soname).Any(p => RootPath.Resolve(fs, p).Exists) == true
+        || SearchDirectories(loader).Any(dir => RootPath.Resolve(fs, RootPath.Join(dir, soname)).Exists);
+
+    /// <summary>Any <c>NAME.so.N</c> the loader can find (.NET probes ICU and OpenSSL versions one by one).</summary>
+    private static bool HasVersionedLibrary(IRootFilesystem fs, LoaderConfiguration loader, string name)
+    {
+        var pattern = new Regex($"^{Regex.Escape(name)}\\.so\\.[0-9.]+$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        foreach (var dir in SearchDirectories(loader))
+        {
+            var resolved = RootPath.Resolve(fs, dir);
+            if (resolved.Exists && fs.List(resolved.Path).Any(n => pattern.IsMatch(n) && RootPath.Resolve(fs, RootPath.Join(resolved.Path, n)).Exists))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>nsswitch.conf actions such as <c>[NOTFOUND=return]</c>.</summary>
+    [GeneratedRegex(@"\[[^\]]*\]")]
+    private static partial Regex ActionBlock();
+}
