@@ -5,7 +5,7 @@ namespace Distill.Tests.Analysis;
 /// <summary>
 /// Real programs built once per test run with the host toolchains (clang, go), each in a directory of its own ready
 /// for <c>distill pack</c>: a C program linked with -lm (PIE), the same with RUNPATH and with RPATH, one whose
-/// interpreter is musl's, a Go program with cgo (os/user) and a static Go one. Tests only read them.
+/// interpreter is musl's, a Go program with cgo (os/user), a static Go one and a static Go TLS client. Tests only read them.
 /// </summary>
 public sealed class NativePrograms
 {
@@ -27,6 +27,20 @@ public sealed class NativePrograms
         func main() {
         	u, err := user.Current()
         	fmt.Println(u, err)
+        }
+        """;
+
+    private const string GoTlsSource = """
+        package main
+
+        import (
+        	"crypto/tls"
+        	"fmt"
+        )
+
+        func main() {
+        	_, err := tls.Dial("tcp", "localhost:1", &tls.Config{})
+        	fmt.Println(err)
         }
         """;
 
@@ -56,6 +70,9 @@ public sealed class NativePrograms
     /// <summary>Directory holding <c>app</c>: Go, CGO_ENABLED=0.</summary>
     public string GoStatic => Path.Combine(Root, "go-static");
 
+    /// <summary>Directory holding <c>app</c>: Go, CGO_ENABLED=0, a TLS client (crypto/x509 reads the system CA bundle).</summary>
+    public string GoTls => Path.Combine(Root, "go-tls");
+
     private static async Task<NativePrograms> CreateAsync()
     {
         var clang = Tool.Require("clang", "clang");
@@ -77,7 +94,9 @@ public sealed class NativePrograms
         Directory.CreateDirectory(source);
         await File.WriteAllTextAsync(Path.Combine(source, "m.c"), CSource);
         await File.WriteAllTextAsync(Path.Combine(source, "main.go"), GoSource);
-        foreach (var dir in new[] { programs.CMath, programs.CMusl, programs.GoCgo, programs.GoStatic })
+        Directory.CreateDirectory(Path.Combine(source, "tls"));
+        await File.WriteAllTextAsync(Path.Combine(source, "tls", "main.go"), GoTlsSource);
+        foreach (var dir in new[] { programs.CMath, programs.CMusl, programs.GoCgo, programs.GoStatic, programs.GoTls })
             Directory.CreateDirectory(dir);
         Directory.CreateDirectory(Path.Combine(programs.CRunPath, "bin"));
         Directory.CreateDirectory(Path.Combine(programs.CRPath, "bin"));
@@ -86,13 +105,13 @@ public sealed class NativePrograms
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CRunPath, "bin", "app"), c, "-lm", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"]);
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CRPath, "bin", "app"), c, "-lm", "-Wl,--disable-new-dtags,-rpath,$ORIGIN/../lib"]);
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CMusl, "app"), c, "-lm", "-Wl,--dynamic-linker=/lib/ld-musl-x86_64.so.1"]);
-        foreach (var (dir, cgo) in new[] { (programs.GoCgo, "1"), (programs.GoStatic, "0") })
+        foreach (var (dir, cgo, package) in new[] { (programs.GoCgo, "1", "."), (programs.GoStatic, "0", "."), (programs.GoTls, "0", "tls") })
         {
             var env = new Dictionary<string, string>
             {
                 ["GO111MODULE"] = "off", ["CGO_ENABLED"] = cgo, ["GOCACHE"] = Path.Combine(root, "gocache"), ["HOME"] = root, ["CC"] = clang,
             };
-            await Tool.RunOkAsync(go, ["build", "-o", Path.Combine(dir, "app"), "main.go"], env: env, workingDirectory: source, timeoutSeconds: 300);
+            await Tool.RunOkAsync(go, ["build", "-o", Path.Combine(dir, "app"), "main.go"], env: env, workingDirectory: Path.Combine(source, package), timeoutSeconds: 300);
         }
         return programs;
     }
