@@ -12,7 +12,7 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is Distill.Registry.Configuration.RegistryBlockedException or Distill.Registry.Configuration.RegistryConfigurationException or Distill.Registry.RegistryException or Distill.Registry.TransientRegistryException or HttpRequestException or TimeoutException or InvalidImageException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception e) when (e is Distill.Build.BuildException or Distill.Dockerfile.DockerfileSyntaxException or Distill.Dockerfile.DockerIgnoreException or Distill.Registry.Configuration.RegistryBlockedException or Distill.Registry.Configuration.RegistryConfigurationException or Distill.Registry.RegistryException or Distill.Registry.TransientRegistryException or HttpRequestException or TimeoutException or InvalidImageException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException)
         {
             await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
             return 1;

@@ -10,6 +10,7 @@ public static class Program
     {
         var root = new RootCommand("Distill: build, check and explain distroless container images, without a daemon.")
         {
+            BuildCommand.Create(),
             PackCommand.Create(),
             CopyCommand.Create(),
             PullCommand.Create(),

@@ -15,12 +15,16 @@ public static class RootfsUnpacker
         var root = new SafeRoot(rootfs);
         var isRoot = Environment.UserName == "root";
         foreach (var layer in image.Layers)
-        {
-            await using var stream = await layer.OpenUncompressedAsync(ct);
-            using var reader = new TarStreamReader(stream, $"layer {layer.Descriptor.Digest}", leaveOpen: true);
-            while (await reader.ReadNextAsync(ct) is { } entry)
-                await ApplyAsync(root, entry, reader, isRoot, ct);
-        }
+            await ApplyLayerAsync(root, layer, isRoot, ct);
+    }
+
+    /// <summary>Applies one layer on top of what <paramref name="root"/> holds (a directory, or a writable overlay whose deletions become whiteouts).</summary>
+    internal static async Task ApplyLayerAsync(SafeRoot root, ILayer layer, bool isRoot, CancellationToken ct)
+    {
+        await using var stream = await layer.OpenUncompressedAsync(ct);
+        using var reader = new TarStreamReader(stream, $"layer {layer.Descriptor.Digest}", leaveOpen: true);
+        while (await reader.ReadNextAsync(ct) is { } entry)
+            await ApplyAsync(root, entry, reader, isRoot, ct);
     }
 
     private static async Task ApplyAsync(SafeRoot root, TarEntryHeader entry, TarStreamReader reader, bool isRoot, CancellationToken ct)

@@ -9,6 +9,8 @@ public sealed record RunMount
     public string? From { get; init; }
     public string? Id { get; init; }
     public bool ReadOnly { get; init; }
+    /// <summary><c>rw</c> was given: a bind mount is writable (its writes are discarded); without it, bind mounts are read-only.</summary>
+    public bool ReadWrite { get; init; }
     public string? Sharing { get; init; }
     public string? Mode { get; init; }
     public string? Uid { get; init; }
@@ -43,7 +45,7 @@ public sealed record RunMount
                 "from" => mount with { From = v },
                 "id" => mount with { Id = v },
                 "readonly" or "ro" => mount with { ReadOnly = v is null || ParseBool(v, key) },
-                "readwrite" or "rw" => mount with { ReadOnly = !(v is null || ParseBool(v, key)) },
+                "readwrite" or "rw" => mount with { ReadOnly = !(v is null || ParseBool(v, key)), ReadWrite = v is null || ParseBool(v, key) },
                 "sharing" => v is "shared" or "private" or "locked" ? mount with { Sharing = v } : throw new FormatException($"unsupported sharing value \"{v}\""),
                 "mode" => mount with { Mode = v },
                 "uid" => mount with { Uid = v },

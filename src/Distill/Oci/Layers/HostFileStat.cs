@@ -7,7 +7,7 @@ namespace Distill.Oci;
 /// What <c>lstat(2)</c> says of a host file that .NET's file APIs do not: inode and link count (to keep hard links as
 /// links), device numbers, and extended attributes. Linux x86-64 and arm64 layouts of <c>struct stat</c>.
 /// </summary>
-internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong LinkCount, uint Mode, ulong RawDevice, long Size)
+internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong LinkCount, uint Mode, ulong RawDevice, long Size, int Uid = 0, int Gid = 0, long ModTime = 0)
 {
     public const uint TypeMask = 0xf000, Socket = 0xc000, Symlink = 0xa000, Regular = 0x8000, Block = 0x6000,
         Directory = 0x4000, Char = 0x2000, Fifo = 0x1000;
@@ -24,13 +24,15 @@ internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong Li
             throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         if (RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
         {
-            // asm-generic: dev, ino, mode(u32), nlink(u32), uid, gid, rdev, pad, size
+            // asm-generic: dev, ino, mode(u32), nlink(u32), uid, gid, rdev, pad, size, blksize(+pad), blocks, atime(16), mtime at 88
             return new HostFileStat(Read64(buffer, 0), Read64(buffer, 8), BitConverter.ToUInt32(buffer[20..]),
-                BitConverter.ToUInt32(buffer[16..]), Read64(buffer, 32), (long)Read64(buffer, 48));
+                BitConverter.ToUInt32(buffer[16..]), Read64(buffer, 32), (long)Read64(buffer, 48),
+                BitConverter.ToInt32(buffer[24..]), BitConverter.ToInt32(buffer[28..]), (long)Read64(buffer, 88));
         }
-        // x86-64: dev, ino, nlink(u64), mode(u32), uid, gid, pad, rdev, size
+        // x86-64: dev, ino, nlink(u64), mode(u32), uid, gid, pad, rdev, size, blksize, blocks, atime(16), mtime at 88
         return new HostFileStat(Read64(buffer, 0), Read64(buffer, 8), Read64(buffer, 16),
-            BitConverter.ToUInt32(buffer[24..]), Read64(buffer, 40), (long)Read64(buffer, 48));
+            BitConverter.ToUInt32(buffer[24..]), Read64(buffer, 40), (long)Read64(buffer, 48),
+            BitConverter.ToInt32(buffer[28..]), BitConverter.ToInt32(buffer[32..]), (long)Read64(buffer, 88));
     }
 
     private static ulong Read64(ReadOnlySpan<byte> b, int offset) => BitConverter.ToUInt64(b[offset..]);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Distill.Build;
+
+namespace Distill.Cli;
+
+/// <summary>
+/// The build's progress on stderr: BuildKit's plain lines (<c>#7 [build 3/5] RUN ...</c>, output lines prefixed
+/// with the step and its elapsed seconds, <c>#7 CACHED</c>, <c>#7 DONE 1.2s</c>); on a terminal (<c>tty</c>) the
+/// same with colours; with <c>json</c>, one JSON object a line (event, step, stage, index, count, text, seconds).
+/// </summary>
+internal sealed class BuildProgressPrinter : IBuildProgress
+{
+    private readonly string _mode;
+    private readonly TextWriter _out;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<int, long> _starts = [];
+    private readonly Lock _gate = new();
+
+    public BuildProgressPrinter(string mode, TextWriter output)
+    {
+        _mode = mode == "auto" ? (Console.IsErrorRedirected ? "plain" : "tty") : mode;
+        _out = output;
+    }
+
+    public static IReadOnlyList<string> Modes { get; } = ["auto", "tty", "plain", "json"];
+
+    public void Started(BuildStep step)
+    {
+        lock (_gate)
+            _starts[step.Id] = _clock.ElapsedMilliseconds;
+        Write("started", step, step.ToString(), null, $"#{step.Id} {Bold(step.ToString())}");
+    }
+
+    public void Cached(BuildStep step) => Write("cached", step, step.ToString(), null, $"#{step.Id} {Colour("34", "CACHED")}");
+
+    public void Output(BuildStep step, string line)
+    {
+        var seconds = Seconds(step);
+        Write("output", step, line, seconds, $"#{step.Id} {seconds.ToString("0.000", CultureInfo.InvariantCulture)} {Dim(line)}");
+    }
+
+    public void Completed(BuildStep step, TimeSpan elapsed) =>
+        Write("done", step, step.ToString(), elapsed.TotalSeconds, $"#{step.Id} {Colour("32", "DONE")} {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+
+    public void Failed(BuildStep step, string error) => Write("failed", step, error, null, $"#{step.Id} {Colour("31", "ERROR")}: {error}");
+
+    public void Message(string text) => Write("message", null, text, null, text);
+
+    private double Seconds(BuildStep step)
+    {
+        lock (_gate)
+        {
+            var started = _starts.TryGetValue(step.Id, out var s) ? s : 0;
+            return (_clock.ElapsedMilliseconds - started) / 1000.0;
+        }
+    }
+
+    private void Write(string kind, BuildStep? step, string text, double? seconds, string plain)
+    {
+        string line;
+        if (_mode == "json")
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("event", kind);
+                writer.WriteNumber("time", Math.Round(_clock.Elapsed.TotalSeconds, 3));
+                if (step is not null)
+                {
+                    if (step.Id > 0)
+                        writer.WriteNumber("step", step.Id);
+                    writer.WriteString("stage", step.Stage);
+                    writer.WriteNumber("index", step.Index);
+                    writer.WriteNumber("count", step.Count);
+                }
+                writer.WriteString(kind == "output" ? "line" : "text", text);
+                if (seconds is { } s)
+                    writer.WriteNumber("seconds", Math.Round(s, 3));
+                writer.WriteEndObject();
+            }
+            line = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+        else
+        {
+            line = plain;
+        }
+        lock (_gate)
+            _out.WriteLine(line);
+    }
+
+    private string Bold(string text) => _mode == "tty" ? $"\u001b[1m{text}\u001b[0m" : text;
+    private string Dim(string text) => _mode == "tty" ? $"\u001b[2m{text}\u001b[0m" : text;
+    private string Colour(string code, string text) => _mode == "tty" ? $"\u001b[{code}m{text}\u001b[0m" : text;
+}

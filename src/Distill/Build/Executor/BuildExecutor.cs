@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Distill.Dockerfile;
+using Distill.Oci;
+using Distill.Registry;
+
+namespace Distill.Build;
+
+/// <summary>
+/// Builds a Dockerfile without a daemon: the stage graph (pruned to the target) runs with independent stages in
+/// parallel; each RUN runs under runc on an overlayfs view of the stage's snapshots and its upper directory becomes
+/// the step's layer; COPY/ADD write through the same view. Steps whose cache key has a snapshot are not run. Only the
+/// target stage's layers are compressed, once per snapshot.
+/// </summary>
+public sealed class BuildExecutor
+{
+    private readonly BuildOptions _options;
+    private readonly ConcurrentDictionary<string, Lazy<Task<IImage>>> _images = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, Lazy<Task<StageOutput>>> _stages = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _snapshotLocks = new(StringComparer.Ordinal);
+    private readonly Lazy<ContextView> _context;
+    private int _stepIds;
+    private int _run;
+    private int _cached;
+
+    private BuildExecutor(BuildOptions options, DockerfileDocument document, StageGraph graph, IReadOnlyDictionary<string, string> globals,
+        SnapshotStore snapshots, string dockerfilePath)
+    {
+        _options = options;
+        Document = document;
+        Graph = graph;
+        Globals = globals;
+        Snapshots = snapshots;
+        _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
+    }
+
+    internal BuildOptions Options => _options;
+    internal DockerfileDocument Document { get; }
+    internal StageGraph Graph { get; }
+    internal IReadOnlyDictionary<string, string> Globals { get; }
+    internal SnapshotStore Snapshots { get; }
+    internal ContextView Context => _context.Value;
+    internal IBuildProgress Progress => _options.Progress;
+    internal HttpClient Http => _http ??= _options.Http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+    private HttpClient? _http;
+
+    /// <summary>Builds the target stage of the Dockerfile and returns its image (not yet written anywhere).</summary>
+    public static async Task<BuildResult> BuildAsync(BuildOptions options, CancellationToken ct)
+    {
+        var context = Path.GetFullPath(options.ContextDirectory);
+        if (!Directory.Exists(context))
+            throw new BuildException($"build context {options.ContextDirectory}: no such directory");
+        var dockerfilePath = Path.GetFullPath(options.DockerfilePath ?? Path.Combine(context, "Dockerfile"));
+        if (!File.Exists(dockerfilePath))
+            throw new BuildException($"{options.DockerfilePath ?? Path.Combine(options.ContextDirectory, "Dockerfile")}: no such Dockerfile");
+        var display = Path.GetFileName(dockerfilePath);
+        var document = DockerfileDocument.Load(await File.ReadAllTextAsync(dockerfilePath, ct), display);
+        var args = new BuildArgs { Values = options.BuildArgs, TargetPlatform = options.Platform.ToString() };
+        var graph = StageGraph.Build(document, args, options.Target);
+        var globals = StageGraph.GlobalScope(document, args);
+        var store = options.Transport.Store;
+        var snapshots = new SnapshotStore(store.Root);
+        if (Environment.UserName != "root")
+            throw new BuildException("distill build runs RUN steps under runc on overlayfs snapshots, which needs root here (run it as root, or with sudo)");
+        snapshots.CleanStale();
+        await StepContainer.CleanStaleAsync(options.Runtime);
+        var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
+        var output = await executor.StageAsync(graph.Target.Index, ct);
+        var image = await executor.ExportAsync(output, ct);
+        return new BuildResult(image, executor._run, executor._cached);
+    }
+
+    /// <summary>The output of a stage of the graph, built once however many stages need it.</summary>
+    internal Task<StageOutput> StageAsync(int index, CancellationToken ct) =>
+        _stages.GetOrAdd(index, i => new Lazy<Task<StageOutput>>(() => Task.Run(() =>
+        {
+            var node = Graph.Stages.FirstOrDefault(n => n.Stage.Index == i)
+                ?? new StageNode(Document.Stages[i], null, null, [], []);
+            return new StageBuilder(this, node).BuildAsync(ct);
+        }, ct))).Value;
+
+    internal Stage? FindStage(string nameOrIndex, Stage current)
+    {
+        var byName = Document.Stages.FirstOrDefault(s => string.Equals(s.Name, nameOrIndex, StringComparison.OrdinalIgnoreCase));
+        if (byName is not null && byName.Index < current.Index)
+            return byName;
+        if (int.TryParse(nameOrIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < current.Index)
+            return Document.Stages[index];
+        return null;
+    }
+
+    internal BuildStep NewStep(string stage, int index, int count, string text) =>
+        new(Interlocked.Increment(ref _stepIds), stage, index, count, text);
+
+    internal void CountRun() => Interlocked.Increment(ref _run);
+    internal void CountCached() => Interlocked.Increment(ref _cached);
+
+    /// <summary>A base image by name (the local store, then a registry, pulled into the store like docker pull) or by transport reference.</summary>
+    internal Task<IImage> ImageAsync(string name, Platform platform, CancellationToken ct) =>
+        _images.GetOrAdd(name + "|" + platform, _ => new Lazy<Task<IImage>>(() => ResolveImageAsync(name, platform, ct))).Value;
+
+    private async Task<IImage> ResolveImageAsync(string name, Platform platform, CancellationToken ct)
+    {
+        ImageReference reference;
+        try
+        {
+            reference = ImageReference.Parse(name);
+        }
+        catch (FormatException e)
+        {
+            throw new BuildException($"base image {name}: {e.Message}");
+        }
+        var transport = _options.Transport with { Platform = platform };
+        if (reference is StoreReference store)
+        {
+            if (transport.Store.TryRead(store.Name, platform) is { } local)
+                return local;
+            Progress.Message($"pulling {store.Name.Familiar}");
+            var remote = await RegistryTransport.ReadAsync(transport.Registry, store.Name, platform, ct);
+            await transport.Store.WriteAsync(remote, store.Name, ct);
+            return transport.Store.Read(store.Name, platform);
+        }
+        return await Transports.ReadAsync(reference, transport, ct);
+    }
+
+    /// <summary>
+    /// Makes sure every layer has its snapshot: a base layer is unpacked (through an overlay of the layers below it, so
+    /// its whiteouts apply, and safely: nothing in it can write outside); a step's snapshot exists once it has run.
+    /// Returns the snapshot trees, bottom first.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> SnapshotsOfAsync(IReadOnlyList<StageLayer> layers, CancellationToken ct)
+    {
+        var trees = new List<string>();
+        foreach (var layer in layers)
+        {
+            var tree = Snapshots.Find(layer.SnapshotKey);
+            if (tree is null)
+            {
+                if (layer.ImageLayer is null)
+                    throw new BuildException($"the snapshot of a cached step ({layer.SnapshotKey}) is gone from the build cache; run again with --no-cache");
+                tree = await UnpackLayerAsync(layer, trees, ct);
+            }
+            if (!layer.Empty)
+                trees.Add(tree);
+        }
+        return trees;
+    }
+
+    private async Task<string> UnpackLayerAsync(StageLayer layer, IReadOnlyList<string> lowers, CancellationToken ct)
+    {
+        var gate = _snapshotLocks.GetOrAdd(layer.SnapshotKey, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (Snapshots.Find(layer.SnapshotKey) is { } done)
+                return done;
+            using var work = Snapshots.CreateWorkspace("unpack");
+            var upper = work.Sub("upper");
+            if (lowers.Count == 0)
+            {
+                await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(upper), layer.ImageLayer!, isRoot: true, ct);
+            }
+            else
+            {
+                var mount = work.Sub("rootfs");
+                Mounts.MountOverlay([Snapshots.EmptyDirectory, .. lowers], upper, work.Sub("work"), mount);
+                try
+                {
+                    await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(mount), layer.ImageLayer!, isRoot: true, ct);
+                }
+                finally
+                {
+                    Mounts.Unmount(mount);
+                }
+            }
+            return Snapshots.Commit(layer.SnapshotKey, upper);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Mounts a read-only view of <paramref name="layers"/> at a new directory of <paramref name="work"/>.</summary>
+    internal async Task<string> MountReadOnlyAsync(IReadOnlyList<StageLayer> layers, Workspace work, string name, CancellationToken ct)
+    {
+        var trees = await SnapshotsOfAsync(layers, ct);
+        var target = work.Sub(name);
+        Mounts.MountOverlay([Snapshots.EmptyDirectory, .. trees], null, null, target);
+        return target;
+    }
+
+    /// <summary>The target stage as an image: base layers as they are, each step's snapshot as a compressed layer (made once and kept).</summary>
+    private async Task<IImage> ExportAsync(StageOutput output, CancellationToken ct)
+    {
+        var layers = new List<ILayer>();
+        foreach (var layer in output.Layers)
+        {
+            if (layer.ImageLayer is not null)
+                layers.Add(layer.ImageLayer);
+            else if (!layer.Empty)
+                layers.Add(await CompressedLayerAsync(layer.SnapshotKey, ct));
+        }
+        var config = output.Config with { Created = Reproducible.Created };
+        return Image.Create(config, layers);
+    }
+
+    private async Task<ILayer> CompressedLayerAsync(string key, CancellationToken ct)
+    {
+        var compression = _options.Compression;
+        var record = Path.Combine(Snapshots.DirectoryOf(key), $"layer-{compression.ToString().ToLowerInvariant()}.json");
+        if (File.Exists(record))
+        {
+            var saved = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(record, ct), BuildJsonContext.Default.BuiltLayerRecord);
+            if (saved is not null && File.Exists(Path.Combine(Snapshots.BlobsDirectory, saved.Descriptor.Digest.Encoded)))
+                return BlobLayer.FromBuiltFile(saved.Descriptor, saved.DiffId, Path.Combine(Snapshots.BlobsDirectory, saved.Descriptor.Digest.Encoded));
+        }
+        var tree = Snapshots.Find(key) ?? throw new BuildException($"the snapshot of step {key} is gone from the build cache; run again with --no-cache");
+        var built = await LayerBuilder.BuildAsync(UpperDirDiff.Scan(tree), new LayerBuildOptions
+        {
+            StagingDirectory = Snapshots.BlobsDirectory,
+            Compression = compression,
+        }, ct);
+        await BlobFiles.WriteAtomicAsync(record, JsonSerializer.SerializeToUtf8Bytes(new BuiltLayerRecord(built.Layer.Descriptor, built.Layer.DiffId), BuildJsonContext.Default.BuiltLayerRecord), ct);
+        return built.Layer;
+    }
+}

@@ -1,0 +1,6 @@
+using Distill.Oci;
+
+namespace Distill.Build;
+
+/// <summary>The image a build made, and how many steps ran or came from the cache.</summary>
+public sealed record BuildResult(IImage Image, int StepsRun, int StepsCached);

@@ -1,0 +1,121 @@
+using Distill.Oci;
+
+namespace Distill.Build;
+
+/// <summary>
+/// Turns an overlayfs upper directory into layer entries: whiteouts (character devices 0/0) become <c>.wh.NAME</c>,
+/// opaque directories (<c>trusted.overlay.opaque=y</c>) get <c>.wh..wh..opq</c>, everything else is kept with its real
+/// owner and mode; hard links inside the layer stay links; mtimes are clamped to <see cref="Reproducible.ModTime"/> so
+/// the layer's digest depends on content only.
+/// </summary>
+internal static class UpperDirDiff
+{
+    public static IReadOnlyList<FileTreeEntry> Scan(string upper)
+    {
+        var entries = new List<FileTreeEntry>();
+        var firstByInode = new Dictionary<(ulong, ulong), string>();
+        Walk(upper, "", entries, firstByInode, Reproducible.SourceDateEpoch);
+        entries.Sort((a, b) => string.CompareOrdinal(a.Header.Name, b.Header.Name));
+        return entries;
+    }
+
+    /// <summary>
+    /// Removes directories that overlayfs copied up without a change that stays: empty in the upper directory, not
+    /// opaque, and with the same mode and owner as in the layers below (e.g. <c>/etc</c> after a mount point for
+    /// <c>/etc/resolv.conf</c> came and went). Deepest first, so a chain of such directories goes entirely.
+    /// </summary>
+    public static void PruneUnchangedDirectories(string upper, IReadOnlyList<string> lowers)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(upper))
+            Prune(upper, dir, lowers);
+    }
+
+    private static void Prune(string upper, string dir, IReadOnlyList<string> lowers)
+    {
+        foreach (var child in Directory.EnumerateDirectories(dir))
+        {
+            if (new FileInfo(child).LinkTarget is null)
+                Prune(upper, child, lowers);
+        }
+        if (Directory.EnumerateFileSystemEntries(dir).Any() || HostFileStat.GetXattr(dir, "trusted.overlay.opaque") is not null)
+            return;
+        var relative = Path.GetRelativePath(upper, dir);
+        var stat = HostFileStat.Get(dir);
+        for (var i = lowers.Count - 1; i >= 0; i--)
+        {
+            var below = Path.Combine(lowers[i], relative);
+            if (!Path.Exists(below) && new FileInfo(below).LinkTarget is null)
+                continue;
+            var lower = HostFileStat.Get(below);
+            if (lower.FileType == HostFileStat.Directory && lower.Mode == stat.Mode && lower.Uid == stat.Uid && lower.Gid == stat.Gid)
+                Directory.Delete(dir);
+            return;
+        }
+    }
+
+    /// <summary>True when the upper directory holds nothing (the step changed no file).</summary>
+    public static bool IsEmpty(string upper) => !Directory.EnumerateFileSystemEntries(upper).Any();
+
+    private static void Walk(string dir, string prefix, List<FileTreeEntry> entries, Dictionary<(ulong, ulong), string> firstByInode, long? epoch)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal))
+        {
+            var baseName = Path.GetFileName(path);
+            var name = prefix.Length == 0 ? baseName : prefix + "/" + baseName;
+            var stat = HostFileStat.Get(path);
+            var header = new TarEntryHeader
+            {
+                Name = name,
+                Kind = TarEntryKind.File,
+                Mode = stat.Permissions,
+                Uid = stat.Uid,
+                Gid = stat.Gid,
+                ModTime = epoch is { } e ? Math.Min(stat.ModTime, e) : 0,
+            };
+            switch (stat.FileType)
+            {
+                case HostFileStat.Char when stat.DevMajor == 0 && stat.DevMinor == 0:
+                    var parent = prefix.Length == 0 ? "" : prefix + "/";
+                    entries.Add(new FileTreeEntry(new TarEntryHeader { Name = parent + ImageFilesystem.WhiteoutPrefix + baseName, Kind = TarEntryKind.File, ModTime = header.ModTime }, null));
+                    break;
+                case HostFileStat.Directory:
+                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Directory }, null));
+                    if (HostFileStat.GetXattr(path, "trusted.overlay.opaque") is [(byte)'y'])
+                        entries.Add(new FileTreeEntry(new TarEntryHeader { Name = name + "/" + ImageFilesystem.OpaqueMarker, Kind = TarEntryKind.File, ModTime = header.ModTime }, null));
+                    Walk(path, name, entries, firstByInode, epoch);
+                    break;
+                case HostFileStat.Symlink:
+                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Symlink, LinkName = new FileInfo(path).LinkTarget ?? "" }, null));
+                    break;
+                case HostFileStat.Regular:
+                    if (stat.LinkCount > 1 && firstByInode.TryGetValue((stat.Device, stat.Inode), out var first))
+                    {
+                        entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Hardlink, LinkName = first }, null));
+                        break;
+                    }
+                    if (stat.LinkCount > 1)
+                        firstByInode[(stat.Device, stat.Inode)] = name;
+                    var capability = HostFileStat.GetXattr(path, "security.capability");
+                    entries.Add(new FileTreeEntry(header with
+                    {
+                        Size = stat.Size,
+                        Xattrs = capability is null ? null : new Dictionary<string, byte[]> { ["security.capability"] = capability },
+                    }, path));
+                    break;
+                case HostFileStat.Char or HostFileStat.Block:
+                    entries.Add(new FileTreeEntry(header with
+                    {
+                        Kind = stat.FileType == HostFileStat.Char ? TarEntryKind.CharDevice : TarEntryKind.BlockDevice,
+                        DevMajor = stat.DevMajor,
+                        DevMinor = stat.DevMinor,
+                    }, null));
+                    break;
+                case HostFileStat.Fifo:
+                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Fifo }, null));
+                    break;
+                default:
+                    break; // sockets do not belong in images
+            }
+        }
+    }
+}
