@@ -140,12 +140,21 @@ internal sealed partial class StageBuilder
                 }
                 return;
             case EnvInstruction env:
-                foreach (var pair in env.Pairs)
+                // BuildKit expands the whole instruction against the environment before it (ENV A=2 B=$A sees the old
+                // A), and a variable that is set again keeps its place in Env
+                foreach (var (key, value) in env.Pairs.Select(p => (p.Key, Value: Expand(p.Value))).ToList())
                 {
-                    var value = Expand(pair.Value);
-                    var key = pair.Key;
-                    _env.RemoveAll(e => e.StartsWith(key + "=", StringComparison.Ordinal));
-                    _env.Add($"{key}={value}");
+                    var found = false;
+                    for (var i = 0; i < _env.Count; i++)
+                    {
+                        if (_env[i].StartsWith(key + "=", StringComparison.Ordinal))
+                        {
+                            _env[i] = $"{key}={value}";
+                            found = true;
+                        }
+                    }
+                    if (!found)
+                        _env.Add($"{key}={value}");
                 }
                 SetConfig(c with { Env = _env });
                 AddHistory("ENV " + string.Join(' ', env.Pairs.Select(p => $"{p.Key}={EnvValue(p.Key)}")));
