@@ -85,7 +85,8 @@ internal sealed partial class StageBuilder
         }
         else if (string.Equals(_node.BaseImage, "scratch", StringComparison.OrdinalIgnoreCase))
         {
-            _config = ImageConfig.Empty(platform);
+            // BuildKit's empty image: WorkingDir "/" (and the default PATH, added below)
+            _config = ImageConfig.Empty(platform) with { Config = new ContainerConfig { WorkingDir = "/" } };
             _key = CacheKey.Of("scratch", platform.ToString());
         }
         else
