@@ -28,7 +28,8 @@ internal sealed partial class StageBuilder
     private List<string> _env = [];
     private List<string> _shell = ["/bin/sh", "-c"];
     private string _key = "";
-    private string? _pendingWorkdir;
+    // WORKDIRs not yet made (with the USER at each): the next layer step makes them, as BuildKit makes each one
+    private readonly List<(string Path, string? User)> _pendingWorkdirs = [];
     private bool _cmdSet;
     private int _stepIndex = 1;
 
@@ -59,7 +60,7 @@ internal sealed partial class StageBuilder
                 throw new BuildException($"{Location(instruction)}: {instruction.Keyword}: {e.Message}");
             }
         }
-        if (_pendingWorkdir is not null)
+        if (_pendingWorkdirs.Count > 0)
             await WorkdirLayerAsync(ct);
         var config = _config with
         {
@@ -172,7 +173,7 @@ internal sealed partial class StageBuilder
                 var current = string.IsNullOrEmpty(c.WorkingDir) ? "/" : c.WorkingDir;
                 var resolved = "/" + TarEntryHeader.CleanName(path.StartsWith('/') ? path : current.TrimEnd('/') + "/" + path);
                 SetConfig(c with { WorkingDir = NormalizePath(resolved) });
-                _pendingWorkdir = NormalizePath(resolved);
+                _pendingWorkdirs.Add((NormalizePath(resolved), c.User));
                 _stepIndex++;
                 AddHistory("WORKDIR " + NormalizePath(resolved));
                 return;
