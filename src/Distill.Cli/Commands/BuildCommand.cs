@@ -86,7 +86,7 @@ internal static class BuildCommand
             {
                 await Transports.WriteAsync(built.Image, destination, transport, ct);
                 if (!result.GetValue(quiet))
-                    await Console.Error.WriteLineAsync($"Wrote {destination}");
+                    Console.WriteLine($"Wrote {destination}");
             }
             var digest = built.Image.ManifestDescriptor.Digest.ToString();
             if (result.GetValue(iidFile) is { } iid)
@@ -96,7 +96,7 @@ internal static class BuildCommand
             if (result.GetValue(quiet))
                 Console.WriteLine(digest);
             else
-                await Console.Error.WriteLineAsync($"Digest: {digest} ({built.StepsRun} steps run, {built.StepsCached} cached)");
+                Console.WriteLine($"Digest: {digest} ({built.StepsRun} steps run, {built.StepsCached} cached)");
             return 0;
         }));
         return command;

@@ -43,6 +43,15 @@ internal sealed class CopyPlan
         var items = new List<CopyItem>();
         foreach (var source in _request.Sources)
         {
+            if (RemoteSource.IsUrl(source))
+            {
+                if (!_request.IsAdd)
+                    throw new CopyFailedException($"source can't be a URL for COPY: {source}");
+                if (RemoteSource.IsGit(source))
+                    throw new CopyFailedException($"ADD of a git repository is not supported: {source}");
+                items.Add(new CopyItem(source, [], source));
+                continue;
+            }
             if (_request.Parents)
             {
                 // --parents copies the source root (or the directory before a "/./" pivot) with the path as an include pattern
@@ -69,9 +78,8 @@ internal sealed class CopyPlan
         return items;
     }
 
-    public Task ExecuteAsync(string targetRoot, HttpClient? http, CancellationToken ct)
+    public async Task ExecuteAsync(string targetRoot, HttpClient? http, CancellationToken ct)
     {
-        _ = http;
         var owner = _request.Chown is null ? (CopyOwner?)null : CopyOwner.Resolve(_request.Chown, targetRoot);
         var mode = _request.Chmod is null ? null : CopyMode.Parse(_request.Chmod);
         var excludes = CopyExcludes.Create(_request.Excludes);
@@ -79,14 +87,54 @@ internal sealed class CopyPlan
         foreach (var item in ResolveSources())
         {
             ct.ThrowIfCancellationRequested();
+            if (item.Url is not null)
+            {
+                await CopyUrlAsync(item.Url, target, owner, mode, http, ct);
+                continue;
+            }
+            if (_request.IsAdd && _request.Unpack != false && item.Includes.Count == 0
+                && await TryUnpackAsync(_tree, _tree.Resolve(item.Source, out _), target, ct))
+                continue;
             new TreeCopier(_tree, target, owner, mode, new CopyFilter(item.Includes, excludes)).CopyTop(item.Source, Destination, DestinationIsDirectory);
         }
-        return Task.CompletedTask;
     }
 
-    public Task<Digest> DigestAsync(HttpClient? http, CancellationToken ct)
+    private async Task CopyUrlAsync(string url, CopyTarget target, CopyOwner? owner, CopyMode? mode, HttpClient? http, CancellationToken ct)
     {
-        _ = http;
+        var download = Directory.CreateTempSubdirectory("distill-add-");
+        try
+        {
+            var name = await RemoteSource.DownloadAsync(url, _request.Checksum, http, download.FullName, ct);
+            var tree = new CopySourceTree(new CopySource { Root = download.FullName, ContextEntries = new HashSet<string> { name }, Description = url });
+            if (_request.Unpack == true && await TryUnpackAsync(tree, name, target, ct))
+                return;
+            new TreeCopier(tree, target, owner, mode, new CopyFilter([], null)).CopyTop(name, Destination, DestinationIsDirectory);
+        }
+        finally
+        {
+            download.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>BuildKit's unpack for ADD: a regular file that is a (compressed) tar is extracted into the destination directory.</summary>
+    private async Task<bool> TryUnpackAsync(CopySourceTree tree, string resolved, CopyTarget target, CancellationToken ct)
+    {
+        if (tree.Stat(resolved) is not { IsRegular: true })
+            return false;
+        var archive = ArchiveDetector.OpenArchive(tree.HostPath(resolved));
+        if (archive is null)
+            return false;
+        await using (archive)
+        {
+            var destination = target.ResolveFully(Destination);
+            target.EnsureDirectory(destination);
+            await ArchiveExtractor.ExtractAsync(archive, destination, "/" + resolved, ct);
+        }
+        return true;
+    }
+
+    public async Task<Digest> DigestAsync(HttpClient? http, CancellationToken ct)
+    {
         var digest = new InputDigest();
         digest.Add("copy", _request.IsAdd ? "add" : "copy", Destination, DestinationIsDirectory ? "dir" : "path", _request.Chown ?? "",
             _request.Chmod ?? "", _request.Parents ? "parents" : "", string.Join('\0', _request.Excludes), _request.Checksum ?? "",
@@ -96,9 +144,34 @@ internal sealed class CopyPlan
         {
             ct.ThrowIfCancellationRequested();
             digest.Add("source", item.Source);
+            if (item.Url is not null)
+            {
+                await DigestUrlAsync(digest, item.Url, http, ct);
+                continue;
+            }
             var filter = new CopyFilter(item.Includes, excludes);
             digest.AddTree(_tree, _tree.Resolve(item.Source, out _), "", filter, !filter.HasIncludes);
         }
-        return Task.FromResult(digest.Finish());
+        return digest.Finish();
+    }
+
+    private async Task DigestUrlAsync(InputDigest digest, string url, HttpClient? http, CancellationToken ct)
+    {
+        if (_request.Checksum is not null)
+        {
+            digest.Add("checksum", _request.Checksum);
+            return; // BuildKit trusts a pinned checksum for the cache key
+        }
+        var download = Directory.CreateTempSubdirectory("distill-add-");
+        try
+        {
+            var name = await RemoteSource.DownloadAsync(url, null, http, download.FullName, ct);
+            var tree = new CopySourceTree(new CopySource { Root = download.FullName, ContextEntries = new HashSet<string> { name }, Description = url });
+            digest.AddTree(tree, name, "", new CopyFilter([], null), true);
+        }
+        finally
+        {
+            download.Delete(recursive: true);
+        }
     }
 }

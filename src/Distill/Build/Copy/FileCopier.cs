@@ -18,7 +18,7 @@ public static class FileCopier
             var plan = CopyPlan.Create(request, source);
             await plan.ExecuteAsync(targetRoot, http, ct);
         }
-        catch (Exception e) when (e is CopyFailedException or IOException or UnauthorizedAccessException or FormatException or InvalidImageException)
+        catch (Exception e) when (e is CopyFailedException or IOException or UnauthorizedAccessException or FormatException or InvalidImageException or HttpRequestException)
         {
             throw new BuildException($"{request.Location}: {e.Message}", e);
         }
@@ -34,7 +34,7 @@ public static class FileCopier
             var plan = CopyPlan.Create(request, source);
             return await plan.DigestAsync(http, ct);
         }
-        catch (Exception e) when (e is CopyFailedException or IOException or UnauthorizedAccessException or FormatException or InvalidImageException)
+        catch (Exception e) when (e is CopyFailedException or IOException or UnauthorizedAccessException or FormatException or InvalidImageException or HttpRequestException)
         {
             throw new BuildException($"{request.Location}: {e.Message}", e);
         }

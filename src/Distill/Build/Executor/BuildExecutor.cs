@@ -32,6 +32,7 @@ public sealed class BuildExecutor
         Graph = graph;
         Globals = globals;
         Snapshots = snapshots;
+        Snapshotter = ChooseSnapshotter(snapshots);
         _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
     }
 
@@ -40,6 +41,7 @@ public sealed class BuildExecutor
     internal StageGraph Graph { get; }
     internal IReadOnlyDictionary<string, string> Globals { get; }
     internal SnapshotStore Snapshots { get; }
+    internal ISnapshotter Snapshotter { get; }
     internal ContextView Context => _context.Value;
     internal IBuildProgress Progress => _options.Progress;
     internal HttpClient Http => _http ??= _options.Http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -66,9 +68,36 @@ public sealed class BuildExecutor
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
-        var output = await executor.StageAsync(graph.Target.Index, ct);
+        // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stages = graph.Stages.Select(n => executor.StageAsync(n.Stage.Index, failed.Token)).ToList();
+        foreach (var stage in stages)
+            _ = stage.ContinueWith(t => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            await Task.WhenAll(stages);
+        }
+        catch when (stages.FirstOrDefault(s => s.IsFaulted) is { } first)
+        {
+            // the first real failure, not the cancellations it caused
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first.Exception!.InnerException!).Throw();
+        }
+        var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
         return new BuildResult(image, executor._run, executor._cached);
+    }
+
+    /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>
+    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots)
+    {
+        var overlay = new OverlaySnapshotter(snapshots.EmptyDirectory);
+        return Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER") switch
+        {
+            "overlayfs" or "overlay" => overlay,
+            "copy" => new CopySnapshotter(),
+            null or "" => Mounts.OverlaySupported(snapshots.TempDirectory) ? overlay : new CopySnapshotter(),
+            var other => throw new BuildException($"DISTILL_SNAPSHOTTER={other}: use overlayfs or copy"),
+        };
     }
 
     /// <summary>The output of a stage of the graph, built once however many stages need it.</summary>
@@ -156,23 +185,21 @@ public sealed class BuildExecutor
             if (Snapshots.Find(layer.SnapshotKey) is { } done)
                 return done;
             using var work = Snapshots.CreateWorkspace("unpack");
-            var upper = work.Sub("upper");
             if (lowers.Count == 0)
             {
-                await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(upper), layer.ImageLayer!, isRoot: true, ct);
+                var tree = work.Sub("upper");
+                await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(tree), layer.ImageLayer!, isRoot: true, ct);
+                return Snapshots.Commit(layer.SnapshotKey, tree);
             }
-            else
+            var rootfs = Snapshotter.OpenWritable(lowers, work);
+            string upper;
+            try
             {
-                var mount = work.Sub("rootfs");
-                Mounts.MountOverlay([Snapshots.EmptyDirectory, .. lowers], upper, work.Sub("work"), mount);
-                try
-                {
-                    await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(mount), layer.ImageLayer!, isRoot: true, ct);
-                }
-                finally
-                {
-                    Mounts.Unmount(mount);
-                }
+                await RootfsUnpacker.ApplyLayerAsync(new SafeRoot(rootfs), layer.ImageLayer!, isRoot: true, ct);
+            }
+            finally
+            {
+                upper = Snapshotter.CloseWritable(rootfs, lowers, work);
             }
             return Snapshots.Commit(layer.SnapshotKey, upper);
         }
@@ -186,9 +213,7 @@ public sealed class BuildExecutor
     internal async Task<string> MountReadOnlyAsync(IReadOnlyList<StageLayer> layers, Workspace work, string name, CancellationToken ct)
     {
         var trees = await SnapshotsOfAsync(layers, ct);
-        var target = work.Sub(name);
-        Mounts.MountOverlay([Snapshots.EmptyDirectory, .. trees], null, null, target);
-        return target;
+        return Snapshotter.OpenReadOnly(trees, work, name);
     }
 
     /// <summary>The target stage as an image: base layers as they are, each step's snapshot as a compressed layer (made once and kept).</summary>

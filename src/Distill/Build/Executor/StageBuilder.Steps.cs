@@ -36,9 +36,8 @@ internal sealed partial class StageBuilder
         }
         var lowers = await _build.SnapshotsOfAsync(_layers, ct);
         using var work = _build.Snapshots.CreateWorkspace("step");
-        var upper = work.Sub("upper");
-        var rootfs = work.Sub("rootfs");
-        Mounts.MountOverlay([_build.Snapshots.EmptyDirectory, .. lowers], upper, work.Sub("work"), rootfs);
+        var rootfs = _build.Snapshotter.OpenWritable(lowers, work);
+        string upper;
         try
         {
             MakeWorkdirs(rootfs, at);
@@ -51,8 +50,7 @@ internal sealed partial class StageBuilder
         }
         finally
         {
-            foreach (var point in Mounts.Below(work.Path))
-                Mounts.Unmount(point);
+            upper = _build.Snapshotter.CloseWritable(rootfs, lowers, work);
         }
         UpperDirDiff.PruneUnchangedDirectories(upper, lowers);
         var isEmpty = UpperDirDiff.IsEmpty(upper);

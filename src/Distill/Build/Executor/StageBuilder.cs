@@ -48,7 +48,7 @@ internal sealed partial class StageBuilder
     public async Task<StageOutput> BuildAsync(CancellationToken ct)
     {
         await FromAsync(ct);
-        foreach (var instruction in _stage.Instructions)
+        foreach (var instruction in OnBuildTriggers().Concat(_stage.Instructions))
         {
             ct.ThrowIfCancellationRequested();
             try
@@ -121,6 +121,38 @@ internal sealed partial class StageBuilder
         if (!_env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
             _env.Insert(0, DefaultPath);
         _config = _config with { Config = (_config.Config ?? new ContainerConfig()) with { Env = _env } };
+    }
+
+    /// <summary>
+    /// The base's ONBUILD triggers, run first as docker does (parsed as instructions of this Dockerfile's FROM line);
+    /// the new image does not inherit them.
+    /// </summary>
+    private List<Instruction> OnBuildTriggers()
+    {
+        var c = _config.Config;
+        if (c?.Extra?.TryGetValue("OnBuild", out var triggers) != true || triggers.ValueKind != JsonValueKind.Array)
+            return [];
+        var extra = new Dictionary<string, JsonElement>(c.Extra!, StringComparer.Ordinal);
+        extra.Remove("OnBuild");
+        SetConfig(c with { Extra = extra });
+        var parsed = new List<Instruction>();
+        foreach (var text in triggers.EnumerateArray().Select(t => t.GetString() ?? ""))
+        {
+            try
+            {
+                var node = DockerfileParser.Parse(text, _build.Document.File).Instructions.Single();
+                node.Range = _stage.From.Range; // errors point at the FROM that brought the trigger in
+                var instruction = InstructionParser.Parse(node, _build.Document.File);
+                if (instruction.Keyword is "FROM" or "ONBUILD" or "MAINTAINER")
+                    throw new BuildException($"{Location(_stage.From)}: the base's ONBUILD trigger {text} is not allowed");
+                parsed.Add(instruction);
+            }
+            catch (DockerfileSyntaxException e)
+            {
+                throw new BuildException($"{Location(_stage.From)}: the base's ONBUILD trigger \"{text}\": {e.Message}");
+            }
+        }
+        return parsed;
     }
 
     private async Task DispatchAsync(Instruction instruction, CancellationToken ct)

@@ -29,14 +29,15 @@ internal static class StepContainer
         Directory.CreateDirectory(bundle);
         await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), Spec(step, rootfs).ToJsonString(), ct);
         var id = string.Create(CultureInfo.InvariantCulture, $"distill-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
-        var info = new ProcessStartInfo(runtimePath)
+        // one pipe for stdout and stderr, as a terminal would show them: the output tail keeps their order
+        var info = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--root", StateRoot, "run", "--bundle", bundle, id })
+        foreach (var arg in new[] { "-c", "exec \"$0\" \"$@\" 2>&1", runtimePath, "--root", StateRoot, "run", "--bundle", bundle, id })
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info) ?? throw new BuildException($"could not start {runtimePath}");
         process.StandardInput.Close();
