@@ -47,8 +47,7 @@ internal sealed class InputDigest
                     AddTree(tree, CopySourceTree.Join(source, name), CopySourceTree.Join(components, name), filter, skipIncludes);
                 break;
             case HostFileStat.Regular:
-                using (var file = File.OpenRead(tree.HostPath(source)))
-                    Add("entry", components, type, permissions, owner, Convert.ToHexString(SHA256.HashData(file)));
+                Add("entry", components, type, permissions, owner, ContentChecksums.Of(tree.HostPath(source), s));
                 break;
             case HostFileStat.Symlink:
                 Add("entry", components, type, permissions, owner, new FileInfo(tree.HostPath(source)).LinkTarget ?? "");

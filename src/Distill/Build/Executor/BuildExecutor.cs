@@ -32,7 +32,7 @@ public sealed class BuildExecutor
         Graph = graph;
         Globals = globals;
         Snapshots = snapshots;
-        Snapshotter = ChooseSnapshotter(snapshots);
+        _snapshotter = new Lazy<ISnapshotter>(() => ChooseSnapshotter(snapshots, options.Snapshotter));
         _context = new Lazy<ContextView>(() => ContextView.Load(options.ContextDirectory, dockerfilePath));
     }
 
@@ -41,7 +41,9 @@ public sealed class BuildExecutor
     internal StageGraph Graph { get; }
     internal IReadOnlyDictionary<string, string> Globals { get; }
     internal SnapshotStore Snapshots { get; }
-    internal ISnapshotter Snapshotter { get; }
+    /// <summary>Chosen on first use: a build whose steps are all cached never mounts anything.</summary>
+    internal ISnapshotter Snapshotter => _snapshotter.Value;
+    private readonly Lazy<ISnapshotter> _snapshotter;
     internal ContextView Context => _context.Value;
     internal IBuildProgress Progress => _options.Progress;
     internal HttpClient Http => _http ??= _options.Http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -67,7 +69,10 @@ public sealed class BuildExecutor
             throw new BuildException("distill build runs RUN steps under runc on overlayfs snapshots, which needs root here (run it as root, or with sudo)");
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
+        var checksums = Path.Combine(snapshots.Root, "checksums");
+        ContentChecksums.Load(checksums);
         var executor = new BuildExecutor(options with { ContextDirectory = context }, document, graph, globals, snapshots, dockerfilePath);
+        using var snapshotter = new SnapshotterRelease(executor._snapshotter);
         // every needed stage starts now, so independent ones run side by side; the first failure cancels the others
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stages = graph.Stages.Select(n => executor.StageAsync(n.Stage.Index, failed.Token)).ToList();
@@ -84,14 +89,15 @@ public sealed class BuildExecutor
         }
         var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
+        await ContentChecksums.SaveAsync(checksums, ct);
         return new BuildResult(image, executor._run, executor._cached);
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>
-    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots)
+    private static ISnapshotter ChooseSnapshotter(SnapshotStore snapshots, string? choice)
     {
         var overlay = new OverlaySnapshotter(snapshots.EmptyDirectory);
-        return Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER") switch
+        return (choice ?? Environment.GetEnvironmentVariable("DISTILL_SNAPSHOTTER")) switch
         {
             "overlayfs" or "overlay" => overlay,
             "copy" => new CopySnapshotter(),
@@ -121,6 +127,36 @@ public sealed class BuildExecutor
 
     internal BuildStep NewStep(string stage, int index, int count, string text) =>
         new(Interlocked.Increment(ref _stepIds), stage, index, count, text);
+
+    /// <summary>Holds the step with this cache key for the caller until disposed (two stages may share a step).</summary>
+    internal async Task<IDisposable> LockStepAsync(string key, CancellationToken ct)
+    {
+        var gate = _snapshotLocks.GetOrAdd("step:" + key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Releaser(gate);
+    }
+
+    /// <summary>True when this build made the snapshot for <paramref name="key"/> (so even --no-cache reuses it).</summary>
+    internal bool BuiltInThisBuild(string key) => _built.ContainsKey(key);
+
+    internal void MarkBuilt(string key) => _built[key] = true;
+
+    private readonly ConcurrentDictionary<string, bool> _built = new(StringComparer.Ordinal);
+
+    /// <summary>Disposes the snapshotter at the end of the build if one was made and holds anything (parked copies).</summary>
+    private sealed class SnapshotterRelease(Lazy<ISnapshotter> snapshotter) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (snapshotter.IsValueCreated && snapshotter.Value is IDisposable disposable)
+                disposable.Dispose();
+        }
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 
     internal void CountRun() => Interlocked.Increment(ref _run);
     internal void CountCached() => Interlocked.Increment(ref _cached);

@@ -23,7 +23,9 @@ internal sealed partial class StageBuilder
         _currentStep = step;
         _build.Progress.Started(step);
         var started = Stopwatch.GetTimestamp();
-        if (!_build.Options.NoCache && _build.Snapshots.Find(key) is { } cached)
+        // the same step in two stages runs once: the second waits and takes the first one's snapshot
+        using var gate = await _build.LockStepAsync(key, ct);
+        if ((!_build.Options.NoCache || _build.BuiltInThisBuild(key)) && _build.Snapshots.Find(key) is { } cached)
         {
             var empty = UpperDirDiff.IsEmpty(cached);
             _layers.Add(new StageLayer(key, null, empty));
@@ -55,6 +57,7 @@ internal sealed partial class StageBuilder
         UpperDirDiff.PruneUnchangedDirectories(upper, lowers);
         var isEmpty = UpperDirDiff.IsEmpty(upper);
         _build.Snapshots.Commit(key, upper);
+        _build.MarkBuilt(key);
         _layers.Add(new StageLayer(key, null, isEmpty));
         AddHistory(HistoryText(at, text), emptyLayer: isEmpty);
         _key = key;

@@ -240,4 +240,25 @@ public sealed class BuildExecutorTests(BuildWorld world) : IClassFixture<BuildWo
         Assert.Contains("FROM_TRIGGER=yes", child.Image.Config.Config!.Env!);
         Assert.False(child.Image.Config.Config.Extra?.ContainsKey("OnBuild") ?? false);
     }
+
+    [Fact]
+    public async Task The_same_step_in_two_parallel_stages_runs_once_even_without_the_cache()
+    {
+        var context = world.Context("""
+            FROM debian:bookworm AS a
+            RUN echo shared $(date +%s%N) > /shared
+            RUN echo a > /a
+            FROM debian:bookworm AS b
+            RUN echo shared $(date +%s%N) > /shared
+            RUN echo b > /b
+            FROM scratch
+            COPY --from=a /shared /a /
+            COPY --from=b /shared /b /from-b/
+            """);
+        var built = await world.BuildAsync(context, o => o with { NoCache = true });
+        var files = await BuildWorld.FilesAsync(built.Image);
+        Assert.Equal(files["shared"].Content, files["from-b/shared"].Content);
+        Assert.Equal(5, built.StepsRun);
+        Assert.Equal(1, built.StepsCached);
+    }
 }
