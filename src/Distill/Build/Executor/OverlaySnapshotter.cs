@@ -16,7 +16,10 @@ internal sealed class OverlaySnapshotter(string emptyDirectory) : ISnapshotter
     {
         foreach (var point in Mounts.Below(work.Path))
             Mounts.Unmount(point);
-        return Path.Combine(work.Path, "upper");
+        var upper = Path.Combine(work.Path, "upper");
+        // the mount was volatile (no fsync per file): make the step's files durable once, before they are committed
+        Mounts.SyncFilesystem(upper);
+        return upper;
     }
 
     public string OpenReadOnly(IReadOnlyList<string> lowers, Workspace work, string name)

@@ -50,7 +50,7 @@ internal sealed partial class StageBuilder
                 throw new BuildException($"{Location(copy)}: {copy.Keyword}: heredoc sources cannot be mixed with files or --from");
             var files = heredocs.Select(h => (h.Name, Content: h.Expand ? Expand(h.Content) : h.Content)).ToList();
             var contentKey = string.Join('\0', files.Select(f => f.Name + "\0" + f.Content));
-            key = CacheKey.Of(_key, "COPY-HEREDOC", requestKey, contentKey, _pendingWorkdir);
+            key = CacheKey.Of(_key, "COPY-HEREDOC", requestKey, contentKey, PendingWorkdirKey);
             action = async (rootfs, work) =>
             {
                 var dir = work.Sub("heredocs");
@@ -67,7 +67,7 @@ internal sealed partial class StageBuilder
         {
             var from = Expand(flags.From);
             var (layers, fromKey, description) = await FromLayersAsync(from, copy, ct);
-            key = CacheKey.Of(_key, copy.Keyword, requestKey, fromKey, _pendingWorkdir);
+            key = CacheKey.Of(_key, copy.Keyword, requestKey, fromKey, PendingWorkdirKey);
             action = async (rootfs, work) =>
             {
                 var view = await _build.MountReadOnlyAsync(layers, work, "from", ct);
@@ -78,7 +78,7 @@ internal sealed partial class StageBuilder
         {
             var source = _build.Context.Source;
             var inputs = await FileCopier.DigestInputsAsync(request, source, _build.Http, ct);
-            key = CacheKey.Of(_key, copy.Keyword, requestKey, inputs.ToString(), _pendingWorkdir);
+            key = CacheKey.Of(_key, copy.Keyword, requestKey, inputs.ToString(), PendingWorkdirKey);
             action = (rootfs, _) => FileCopier.CopyAsync(request, source, rootfs, _build.Http, ct);
         }
         await LayerStepAsync(copy, text, key, action, ct);

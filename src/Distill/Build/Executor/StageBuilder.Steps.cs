@@ -31,7 +31,7 @@ internal sealed partial class StageBuilder
             _layers.Add(new StageLayer(key, null, empty));
             AddHistory(HistoryText(at, text), emptyLayer: empty);
             _key = key;
-            _pendingWorkdir = null;
+            _pendingWorkdirs.Clear();
             _build.CountCached();
             _build.Progress.Cached(step);
             return;
@@ -42,8 +42,7 @@ internal sealed partial class StageBuilder
         string upper;
         try
         {
-            if (_pendingWorkdir is not null)
-                Directory.CreateDirectory(new SafeRoot(rootfs).ResolveFully(_pendingWorkdir));
+            MakeWorkdirs(rootfs, at);
             await action(rootfs, work);
         }
         catch (BuildException e)
@@ -62,17 +61,44 @@ internal sealed partial class StageBuilder
         _layers.Add(new StageLayer(key, null, isEmpty));
         AddHistory(HistoryText(at, text), emptyLayer: isEmpty);
         _key = key;
-        _pendingWorkdir = null;
+        _pendingWorkdirs.Clear();
         _build.CountRun();
         _build.Progress.Completed(step, Stopwatch.GetElapsedTime(started));
     }
 
     private static string HistoryText(Instruction at, string text) => at is WorkdirInstruction ? text : text;
 
+    /// <summary>The pending WORKDIRs, for cache keys (null when there is none).</summary>
+    private string? PendingWorkdirKey => _pendingWorkdirs.Count == 0 ? null : string.Join('\n', _pendingWorkdirs.Select(w => $"{w.Path}\0{w.User}"));
+
+    /// <summary>
+    /// Makes each pending WORKDIR as BuildKit's mkdir does: missing directories 0755, owned by the USER in effect at
+    /// that WORKDIR; existing ones are left as they are.
+    /// </summary>
+    private void MakeWorkdirs(string rootfs, Instruction at)
+    {
+        var root = new SafeRoot(rootfs);
+        foreach (var (path, user) in _pendingWorkdirs)
+        {
+            var (uid, gid) = string.IsNullOrEmpty(user) ? (0, 0) : ResolveUser(user, rootfs, at);
+            var current = "";
+            foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                current += "/" + part;
+                var host = root.ResolveFully(current);
+                if (Directory.Exists(host))
+                    continue;
+                Directory.CreateDirectory(host);
+                File.SetUnixFileMode(host, (UnixFileMode)0x1ed);
+                CopyNative.Chown(host, uid, gid);
+            }
+        }
+    }
+
     private Task WorkdirLayerAsync(CancellationToken ct)
     {
-        var path = _pendingWorkdir!;
-        var key = CacheKey.Of(_key, "WORKDIR", path, _config.Config?.User);
+        var path = _pendingWorkdirs[^1].Path;
+        var key = CacheKey.Of(_key, "WORKDIR", PendingWorkdirKey);
         var at = _stage.Instructions.OfType<WorkdirInstruction>().Last();
         return LayerStepAsync(at, "WORKDIR " + path, key, (_, _) => Task.CompletedTask, ct);
     }
@@ -95,7 +121,7 @@ internal sealed partial class StageBuilder
         foreach (var m in mounts.Where(m => m.From is not null && m.Type != "cache"))
             fromKeys.Add((await FromLayersAsync(m.From!, run, ct)).Key);
         var text = "RUN " + string.Join(' ', run.Command.Arguments);
-        var key = CacheKey.Of(_key, ["RUN", .. args, "\0env", .. env, "\0", cwd, c.User, network, mountKey, script, _pendingWorkdir, .. fromKeys]);
+        var key = CacheKey.Of(_key, ["RUN", .. args, "\0env", .. env, "\0", cwd, c.User, network, mountKey, script, PendingWorkdirKey, .. fromKeys]);
         await LayerStepAsync(run, text, key, async (rootfs, work) =>
         {
             var root = new SafeRoot(rootfs);

@@ -28,7 +28,8 @@ internal sealed partial class StageBuilder
     private List<string> _env = [];
     private List<string> _shell = ["/bin/sh", "-c"];
     private string _key = "";
-    private string? _pendingWorkdir;
+    // WORKDIRs not yet made (with the USER at each): the next layer step makes them, as BuildKit makes each one
+    private readonly List<(string Path, string? User)> _pendingWorkdirs = [];
     private bool _cmdSet;
     private int _stepIndex = 1;
 
@@ -59,7 +60,7 @@ internal sealed partial class StageBuilder
                 throw new BuildException($"{Location(instruction)}: {instruction.Keyword}: {e.Message}");
             }
         }
-        if (_pendingWorkdir is not null)
+        if (_pendingWorkdirs.Count > 0)
             await WorkdirLayerAsync(ct);
         var config = _config with
         {
@@ -85,7 +86,8 @@ internal sealed partial class StageBuilder
         }
         else if (string.Equals(_node.BaseImage, "scratch", StringComparison.OrdinalIgnoreCase))
         {
-            _config = ImageConfig.Empty(platform);
+            // BuildKit's empty image: WorkingDir "/" (and the default PATH, added below)
+            _config = ImageConfig.Empty(platform) with { Config = new ContainerConfig { WorkingDir = "/" } };
             _key = CacheKey.Of("scratch", platform.ToString());
         }
         else
@@ -172,12 +174,21 @@ internal sealed partial class StageBuilder
                 }
                 return;
             case EnvInstruction env:
-                foreach (var pair in env.Pairs)
+                // BuildKit expands the whole instruction against the environment before it (ENV A=2 B=$A sees the old
+                // A), and a variable that is set again keeps its place in Env
+                foreach (var (key, value) in env.Pairs.Select(p => (p.Key, Value: Expand(p.Value))).ToList())
                 {
-                    var value = Expand(pair.Value);
-                    var key = pair.Key;
-                    _env.RemoveAll(e => e.StartsWith(key + "=", StringComparison.Ordinal));
-                    _env.Add($"{key}={value}");
+                    var found = false;
+                    for (var i = 0; i < _env.Count; i++)
+                    {
+                        if (_env[i].StartsWith(key + "=", StringComparison.Ordinal))
+                        {
+                            _env[i] = $"{key}={value}";
+                            found = true;
+                        }
+                    }
+                    if (!found)
+                        _env.Add($"{key}={value}");
                 }
                 SetConfig(c with { Env = _env });
                 AddHistory("ENV " + string.Join(' ', env.Pairs.Select(p => $"{p.Key}={EnvValue(p.Key)}")));
@@ -194,7 +205,7 @@ internal sealed partial class StageBuilder
                 var current = string.IsNullOrEmpty(c.WorkingDir) ? "/" : c.WorkingDir;
                 var resolved = "/" + TarEntryHeader.CleanName(path.StartsWith('/') ? path : current.TrimEnd('/') + "/" + path);
                 SetConfig(c with { WorkingDir = NormalizePath(resolved) });
-                _pendingWorkdir = NormalizePath(resolved);
+                _pendingWorkdirs.Add((NormalizePath(resolved), c.User));
                 _stepIndex++;
                 AddHistory("WORKDIR " + NormalizePath(resolved));
                 return;

@@ -104,7 +104,7 @@ internal sealed class TreeDiff
     {
         var source = Path.Combine(parent.Rootfs, name);
         var target = Path.Combine(parent.Upper, name);
-        if (stat.FileType != TreeStat.Regular || stat.LinkCount < 2)
+        if (stat.LinkCount < 2) // any non-directory may be hard-linked (symlinks, fifos, devices too), as overlayfs keeps them
         {
             TreeEntryCopy.Copy(source, target, stat);
             return new TreeNode(stat);

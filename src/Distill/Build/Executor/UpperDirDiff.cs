@@ -72,9 +72,22 @@ internal static class UpperDirDiff
                 Gid = stat.Gid,
                 ModTime = epoch is { } e ? Math.Min(stat.ModTime, e) : 0,
             };
+            var whiteout = stat.FileType == HostFileStat.Char && stat.DevMajor == 0 && stat.DevMinor == 0;
+            // as BuildKit's tar writer: any non-directory with more than one link (a symlink, a fifo, a device as well
+            // as a file) is written once, then as hard links to that first name
+            if (stat.LinkCount > 1 && !whiteout && stat.FileType is HostFileStat.Regular or HostFileStat.Symlink or HostFileStat.Char
+                    or HostFileStat.Block or HostFileStat.Fifo)
+            {
+                if (firstByInode.TryGetValue((stat.Device, stat.Inode), out var first))
+                {
+                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Hardlink, LinkName = first }, null));
+                    continue;
+                }
+                firstByInode[(stat.Device, stat.Inode)] = name;
+            }
             switch (stat.FileType)
             {
-                case HostFileStat.Char when stat.DevMajor == 0 && stat.DevMinor == 0:
+                case HostFileStat.Char when whiteout:
                     var parent = prefix.Length == 0 ? "" : prefix + "/";
                     entries.Add(new FileTreeEntry(new TarEntryHeader { Name = parent + ImageFilesystem.WhiteoutPrefix + baseName, Kind = TarEntryKind.File, ModTime = header.ModTime }, null));
                     break;
@@ -88,13 +101,6 @@ internal static class UpperDirDiff
                     entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Symlink, LinkName = new FileInfo(path).LinkTarget ?? "" }, null));
                     break;
                 case HostFileStat.Regular:
-                    if (stat.LinkCount > 1 && firstByInode.TryGetValue((stat.Device, stat.Inode), out var first))
-                    {
-                        entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Hardlink, LinkName = first }, null));
-                        break;
-                    }
-                    if (stat.LinkCount > 1)
-                        firstByInode[(stat.Device, stat.Inode)] = name;
                     var capability = HostFileStat.GetXattr(path, "security.capability");
                     entries.Add(new FileTreeEntry(header with
                     {

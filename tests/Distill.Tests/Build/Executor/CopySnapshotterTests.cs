@@ -70,6 +70,7 @@ public sealed class CopySnapshotterTests : IDisposable
     [InlineData("touch etc/stub && rm etc/stub && mkdir -p etc/d && rmdir etc/d")]
     [InlineData("setcap cap_net_raw+ep usr/bin/tool && cp etc/conf etc/conf2 && setcap cap_net_bind_service+ep etc/conf2")]
     [InlineData("true")]
+    [InlineData("ln -s target sym && ln sym sym-hard && mkfifo pipe && ln pipe pipe-hard && ln usr/passwd-link usr/passwd-link-hard")]
     public async Task A_step_makes_the_same_layer_entries_as_through_overlayfs(string script)
     {
         Tool.Require("setcap", "libcap2-bin");

@@ -54,6 +54,13 @@ public sealed class DockerEngine : IAsyncDisposable
     public Task<Tool.Result> RunAsync(IEnumerable<string> args, string? stdin = null) =>
         Tool.RunAsync("/usr/bin/docker", args, stdin, new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + Socket }, timeoutSeconds: 180);
 
+    /// <summary>Runs the client with extra environment (e.g. <c>DOCKER_BUILDKIT=1</c>) in <paramref name="workingDirectory"/>.</summary>
+    public Task<Tool.Result> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
+    {
+        var env = new Dictionary<string, string>(environment) { ["DOCKER_HOST"] = "unix://" + Socket };
+        return Tool.RunAsync("/usr/bin/docker", args, env: env, workingDirectory: workingDirectory, timeoutSeconds: 300);
+    }
+
     public async Task<Tool.Result> RunOkAsync(params string[] args)
     {
         var result = await RunAsync(args);
