@@ -29,7 +29,8 @@ internal static class StepContainer
         Directory.CreateDirectory(bundle);
         await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), Spec(step, rootfs).ToJsonString(), ct);
         var id = string.Create(CultureInfo.InvariantCulture, $"distill-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
-        // one pipe for stdout and stderr, as a terminal would show them: the output tail keeps their order
+        // one pipe for runc's stdout and stderr (runc's own errors land in the output tail); runc itself copies the
+        // container's two streams through pipes of its own, so their lines keep their order within a stream only
         var info = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,

@@ -97,30 +97,10 @@ internal static class UpperDirDiff
                         entries.Add(new FileTreeEntry(new TarEntryHeader { Name = name + "/" + ImageFilesystem.OpaqueMarker, Kind = TarEntryKind.File, ModTime = header.ModTime }, null));
                     Walk(path, name, entries, firstByInode, epoch);
                     break;
-                case HostFileStat.Symlink:
-                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Symlink, LinkName = new FileInfo(path).LinkTarget ?? "" }, null));
-                    break;
-                case HostFileStat.Regular:
-                    var capability = HostFileStat.GetXattr(path, "security.capability");
-                    entries.Add(new FileTreeEntry(header with
-                    {
-                        Size = stat.Size,
-                        Xattrs = capability is null ? null : new Dictionary<string, byte[]> { ["security.capability"] = capability },
-                    }, path));
-                    break;
-                case HostFileStat.Char or HostFileStat.Block:
-                    entries.Add(new FileTreeEntry(header with
-                    {
-                        Kind = stat.FileType == HostFileStat.Char ? TarEntryKind.CharDevice : TarEntryKind.BlockDevice,
-                        DevMajor = stat.DevMajor,
-                        DevMinor = stat.DevMinor,
-                    }, null));
-                    break;
-                case HostFileStat.Fifo:
-                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Fifo }, null));
-                    break;
                 default:
-                    break; // sockets do not belong in images
+                    if (HostFileTree.EntryOf(path, stat, header) is { } entry)
+                        entries.Add(entry);
+                    break;
             }
         }
     }

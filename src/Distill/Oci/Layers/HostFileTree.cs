@@ -49,38 +49,49 @@ public static class HostFileTree
                     entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Directory }, null));
                     Walk(root, path, prefix, options, entries, firstByInode);
                     break;
-                case HostFileStat.Symlink:
-                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Symlink, Mode = 0x1ff, LinkName = new FileInfo(path).LinkTarget ?? "" }, null));
-                    break;
-                case HostFileStat.Regular:
-                    if (stat.LinkCount > 1 && firstByInode.TryGetValue((stat.Device, stat.Inode), out var first))
-                    {
-                        entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Hardlink, LinkName = first }, null));
-                        break;
-                    }
-                    if (stat.LinkCount > 1)
-                        firstByInode[(stat.Device, stat.Inode)] = name;
-                    var capability = HostFileStat.GetXattr(path, "security.capability");
-                    entries.Add(new FileTreeEntry(header with
-                    {
-                        Size = stat.Size,
-                        Xattrs = capability is null ? null : new Dictionary<string, byte[]> { ["security.capability"] = capability },
-                    }, path));
-                    break;
-                case HostFileStat.Char or HostFileStat.Block:
-                    entries.Add(new FileTreeEntry(header with
-                    {
-                        Kind = stat.FileType == HostFileStat.Char ? TarEntryKind.CharDevice : TarEntryKind.BlockDevice,
-                        DevMajor = stat.DevMajor,
-                        DevMinor = stat.DevMinor,
-                    }, null));
-                    break;
-                case HostFileStat.Fifo:
-                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Fifo }, null));
+                case HostFileStat.Regular when stat.LinkCount > 1 && firstByInode.TryGetValue((stat.Device, stat.Inode), out var first):
+                    entries.Add(new FileTreeEntry(header with { Kind = TarEntryKind.Hardlink, LinkName = first }, null));
                     break;
                 default:
-                    break; // sockets do not belong in images
+                    if (stat.FileType == HostFileStat.Regular && stat.LinkCount > 1)
+                        firstByInode[(stat.Device, stat.Inode)] = name;
+                    if (EntryOf(path, stat, stat.FileType == HostFileStat.Symlink ? header with { Mode = 0x1ff } : header) is { } entry)
+                        entries.Add(entry);
+                    break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The entry of a non-directory as it is on the host, under <paramref name="header"/>'s name, mode, owner and time:
+    /// a symlink with its target, a regular file with its size and <c>security.capability</c>, a device, a fifo; null
+    /// for a socket (sockets do not belong in images).
+    /// </summary>
+    internal static FileTreeEntry? EntryOf(string path, HostFileStat stat, TarEntryHeader header)
+    {
+        switch (stat.FileType)
+        {
+            case HostFileStat.Symlink:
+                return new FileTreeEntry(header with { Kind = TarEntryKind.Symlink, LinkName = new FileInfo(path).LinkTarget ?? "" }, null);
+            case HostFileStat.Regular:
+                var capability = HostFileStat.GetXattr(path, "security.capability");
+                return new FileTreeEntry(header with
+                {
+                    Kind = TarEntryKind.File,
+                    Size = stat.Size,
+                    Xattrs = capability is null ? null : new Dictionary<string, byte[]> { ["security.capability"] = capability },
+                }, path);
+            case HostFileStat.Char or HostFileStat.Block:
+                return new FileTreeEntry(header with
+                {
+                    Kind = stat.FileType == HostFileStat.Char ? TarEntryKind.CharDevice : TarEntryKind.BlockDevice,
+                    DevMajor = stat.DevMajor,
+                    DevMinor = stat.DevMinor,
+                }, null);
+            case HostFileStat.Fifo:
+                return new FileTreeEntry(header with { Kind = TarEntryKind.Fifo }, null);
+            default:
+                return null;
         }
     }
 

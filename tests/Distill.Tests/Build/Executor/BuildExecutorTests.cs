@@ -74,7 +74,7 @@ public sealed class BuildExecutorTests(BuildWorld world) : IClassFixture<BuildWo
     {
         var context = world.Context("""
             FROM debian:bookworm
-            RUN seq -f 'line %g' 1 30; echo oops >&2; exit 3
+            RUN seq -f 'line %g' 1 30; sleep 0.2; echo oops >&2; exit 3
             """);
         var progress = new RecordingProgress();
         var e = await Assert.ThrowsAsync<BuildException>(() => world.BuildAsync(context, progress: progress));
@@ -82,6 +82,8 @@ public sealed class BuildExecutorTests(BuildWorld world) : IClassFixture<BuildWo
         Assert.Contains("exit code: 3", e.Message, StringComparison.Ordinal);
         Assert.Contains("[stage-0 2/2]", e.Message, StringComparison.Ordinal);
         Assert.Equal(20, e.OutputTail.Count);
+        // runc copies the container's stdout and stderr through two pipes (as under BuildKit), so lines of the two
+        // streams written at the same moment may swap; the pause keeps this test's order certain
         Assert.True(e.OutputTail[^1] == "oops", string.Join(" | ", e.OutputTail) + "\n" + string.Join("\n", progress.Events));
         Assert.Equal("line 30", e.OutputTail[^2]);
         Assert.Contains(progress.Events, x => x.Event == "failed");
