@@ -145,6 +145,16 @@ answer() {
 tools=(distill distill-nocache)
 [[ -z "$ONLY" ]] && tools+=(buildkit buildah)
 declare -A times digests
+# keep_manifest DIGEST: the manifest and config of a distill build, kept under $WORK/kept/ so that a failed
+# reproducibility check can be explained (diff the two directories)
+keep_manifest() {
+  local blobs="$WORK/distill-store/images/blobs/sha256" hex="${1#sha256:}" dir="$WORK/kept/${1#sha256:}"
+  [[ -f "$blobs/$hex" && ! -d "$dir" ]] || return 0
+  mkdir -p "$dir" && cp "$blobs/$hex" "$dir/manifest.json"
+  local config; config=$(grep -o '"config":{[^}]*' "$dir/manifest.json" | grep -o 'sha256:[0-9a-f]*' | head -1)
+  [[ -n "$config" ]] && cp "$blobs/${config#sha256:}" "$dir/config.json"
+  return 0
+}
 timed() {  # timed NAME TOOL CASE
   local start end
   start=$(date +%s%N)
@@ -152,7 +162,10 @@ timed() {  # timed NAME TOOL CASE
   end=$(date +%s%N)
   times[$1]+="$(((end - start) / 1000000)) "
   echo "  round $r: $1: $(((end - start) / 1000000)) ms" >&2
-  if [[ $2 == distill* ]]; then digests[$3]+="$(cat "$WORK/iid-$3") "; fi
+  if [[ $2 == distill* ]]; then
+    digests[$3]+="$(cat "$WORK/iid-$3") "
+    keep_manifest "$(cat "$WORK/iid-$3")"
+  fi
 }
 
 echo "timing ($REPS repetitions, round-robin over the tools; cases: $CASES)..." >&2
@@ -173,7 +186,7 @@ for ((r = 1; r <= REPS; r++)); do
 done
 for case_ in $CASES; do
   n=$(tr ' ' '\n' <<<"${digests[$case_]}" | grep . | sort -u | wc -l)
-  [[ $n == 1 ]] || { echo "CHECK FAILED: distill's $case_ builds gave $n different digests: ${digests[$case_]}" >&2; exit 1; }
+  [[ $n == 1 ]] || { echo "CHECK FAILED: distill's $case_ builds gave $n different digests: ${digests[$case_]} (manifests and configs in $WORK/kept/)" >&2; exit 1; }
   echo "check: every distill build of $case_ (cold, --no-cache, warm) gave $(tr ' ' '\n' <<<"${digests[$case_]}" | grep . | head -1)" >&2
 done
 [[ -n "$ONLY" ]] || echo "check: the seed image of distill, BuildKit and buildah answers '1 + 2' with 'Result: 3'" >&2
