@@ -38,22 +38,7 @@ public sealed class BackgroundProcess : IDisposable
 
     public static BackgroundProcess Start(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        if (env is not null)
-        {
-            foreach (var (k, v) in env)
-                info.Environment[k] = v;
-        }
-        var process = Process.Start(info)!;
+        var process = Process.Start(Tool.StartInfo(file, args, env, workingDirectory))!;
         process.StandardInput.Close();
         return new BackgroundProcess(process);
     }

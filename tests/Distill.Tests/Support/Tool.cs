@@ -26,8 +26,8 @@ public static class Tool
         return "";
     }
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? stdin = null,
-        IDictionary<string, string>? env = null, string? workingDirectory = null, int timeoutSeconds = 120)
+    /// <summary>How tests start a tool: all three streams redirected, arguments as given, extra environment variables.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string>? env, string? workingDirectory)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -44,7 +44,13 @@ public static class Tool
             foreach (var (k, v) in env)
                 info.Environment[k] = v;
         }
-        using var process = Process.Start(info)!;
+        return info;
+    }
+
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? stdin = null,
+        IDictionary<string, string>? env = null, string? workingDirectory = null, int timeoutSeconds = 120)
+    {
+        using var process = Process.Start(StartInfo(file, args, env, workingDirectory))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)

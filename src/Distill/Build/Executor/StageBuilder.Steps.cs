@@ -29,7 +29,7 @@ internal sealed partial class StageBuilder
         {
             var empty = UpperDirDiff.IsEmpty(cached);
             _layers.Add(new StageLayer(key, null, empty));
-            AddHistory(HistoryText(at, text), emptyLayer: empty);
+            AddHistory(text, emptyLayer: empty);
             _key = key;
             _pendingWorkdirs.Clear();
             _build.CountCached();
@@ -59,14 +59,12 @@ internal sealed partial class StageBuilder
         _build.Snapshots.Commit(key, upper);
         _build.MarkBuilt(key);
         _layers.Add(new StageLayer(key, null, isEmpty));
-        AddHistory(HistoryText(at, text), emptyLayer: isEmpty);
+        AddHistory(text, emptyLayer: isEmpty);
         _key = key;
         _pendingWorkdirs.Clear();
         _build.CountRun();
         _build.Progress.Completed(step, Stopwatch.GetElapsedTime(started));
     }
-
-    private static string HistoryText(Instruction at, string text) => at is WorkdirInstruction ? text : text;
 
     /// <summary>The pending WORKDIRs, for cache keys (null when there is none).</summary>
     private string? PendingWorkdirKey => _pendingWorkdirs.Count == 0 ? null : string.Join('\n', _pendingWorkdirs.Select(w => $"{w.Path}\0{w.User}"));

@@ -72,7 +72,6 @@ internal sealed partial class StageBuilder
 
     private async Task FromAsync(CancellationToken ct)
     {
-        var step = _build.NewStep(_label, 1, _stepCount, $"FROM {_stage.From.BaseName}{(_stage.Name is null ? "" : " AS " + _stage.From.StageName)}");
         var platform = _node.Platform is { } p ? Platform.Parse(p) : _build.Options.Platform;
         if (_node.BaseImage is null)
         {
@@ -92,6 +91,7 @@ internal sealed partial class StageBuilder
         }
         else
         {
+            var step = _build.NewStep(_label, 1, _stepCount, $"FROM {_stage.From.BaseName}{(_stage.Name is null ? "" : " AS " + _stage.From.StageName)}");
             _build.Progress.Started(step);
             var started = Stopwatch.GetTimestamp();
             IImage image;
