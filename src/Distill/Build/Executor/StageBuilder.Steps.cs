@@ -418,13 +418,6 @@ internal sealed partial class StageBuilder
         {
             throw new BuildException($"{Location(at)}: --from={from}: {e.Message}", e);
         }
-        var layers = new List<StageLayer>();
-        Digest? chain = null;
-        foreach (var layer in image.Layers)
-        {
-            chain = chain is null ? layer.DiffId : Digest.Compute(Encoding.UTF8.GetBytes($"{chain} {layer.DiffId}"));
-            layers.Add(new StageLayer("chain:" + chain, layer, Empty: false));
-        }
-        return (layers, "image:" + image.ManifestDescriptor.Digest, "image " + from);
+        return (StageLayer.FromImage(image), "image:" + image.ManifestDescriptor.Digest, "image " + from);
     }
 }

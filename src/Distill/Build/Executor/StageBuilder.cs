@@ -105,17 +105,14 @@ internal sealed partial class StageBuilder
             }
             _config = image.Config;
             _history.AddRange(image.Config.History ?? []);
-            Digest? chain = null;
-            foreach (var layer in image.Layers)
-            {
-                chain = chain is null ? layer.DiffId : Digest.Compute(Encoding.UTF8.GetBytes($"{chain} {layer.DiffId}"));
-                _layers.Add(new StageLayer("chain:" + chain, layer, Empty: false));
-            }
+            var baseLayers = StageLayer.FromImage(image);
+            _layers.AddRange(baseLayers);
             _key = CacheKey.Of("image", image.ManifestDescriptor.Digest.ToString(), image.Config.RootFs.DiffIds.Count.ToString(CultureInfo.InvariantCulture),
-                chain?.ToString());
+                baseLayers.LastOrDefault()?.SnapshotKey);
             _build.Progress.Completed(step, Stopwatch.GetElapsedTime(started));
-            if (_config.Extra?.TryGetValue("Shell", out _) == true || (_config.Config?.Extra?.TryGetValue("Shell", out var shell) == true && shell.ValueKind == JsonValueKind.Array))
-                _shell = [.. (_config.Config!.Extra!["Shell"]).EnumerateArray().Select(e => e.GetString() ?? "")];
+            // docker keeps SHELL in the container config; a base made by docker build passes it on
+            if (_config.Config?.Extra?.TryGetValue("Shell", out var shell) == true && shell.ValueKind == JsonValueKind.Array)
+                _shell = [.. shell.EnumerateArray().Select(e => e.GetString() ?? "")];
         }
         _env = [.. _config.Config?.Env ?? []];
         if (!_env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))

@@ -60,13 +60,13 @@ internal static class StepContainer
         }
         catch (OperationCanceledException)
         {
-            await ToolAsync(runtimePath, ["--root", StateRoot, "kill", id, "KILL"]);
+            await ToolAsync(runtimePath, ["--root", StateRoot, "kill", id, "KILL"], CancellationToken.None);
             await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
         finally
         {
-            await ToolAsync(runtimePath, ["--root", StateRoot, "delete", "--force", id]);
+            await ToolAsync(runtimePath, ["--root", StateRoot, "delete", "--force", id], CancellationToken.None);
         }
     }
 
@@ -166,13 +166,15 @@ internal static class StepContainer
         throw new BuildException($"OCI runtime {name} not found (apt-get install {name})");
     }
 
-    private static async Task ToolAsync(string file, string[] args)
+    /// <summary>Runs a runtime command (spec, kill, delete) to its end, output discarded; returns its exit code.</summary>
+    internal static async Task<int> ToolAsync(string file, string[] args, CancellationToken ct = default)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
             info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        await process.WaitForExitAsync();
+        await Task.WhenAll(process.StandardOutput.ReadToEndAsync(ct), process.StandardError.ReadToEndAsync(ct));
+        await process.WaitForExitAsync(ct);
+        return process.ExitCode;
     }
 }

@@ -13,14 +13,14 @@ public static class ContainerRunner
 {
     public static async Task<int> RunAsync(IImage image, RunOptions options, CancellationToken ct)
     {
-        var runtime = FindRuntime(options.Runtime);
+        var runtime = StepContainer.FindRuntime(options.Runtime);
         var bundle = Path.Combine(Path.GetTempPath(), $"distill-run-{Guid.NewGuid():N}");
         var id = $"distill-{Guid.NewGuid():N}"[..20];
         try
         {
             var rootfs = Path.Combine(bundle, "rootfs");
             await RootfsUnpacker.UnpackAsync(image, rootfs, ct);
-            var spec = await Tool(runtime, ["spec", "--bundle", bundle], ct);
+            var spec = await StepContainer.ToolAsync(runtime, ["spec", "--bundle", bundle], ct);
             if (spec != 0)
                 throw new InvalidImageException($"{options.Runtime} spec failed with exit code {spec}");
             var configPath = Path.Combine(bundle, "config.json");
@@ -39,7 +39,7 @@ public static class ContainerRunner
             }
             catch (OperationCanceledException)
             {
-                await Tool(runtime, ["kill", id, "KILL"], CancellationToken.None);
+                await StepContainer.ToolAsync(runtime, ["kill", id, "KILL"], CancellationToken.None);
                 await process.WaitForExitAsync(CancellationToken.None);
                 throw;
             }
@@ -47,7 +47,7 @@ public static class ContainerRunner
         }
         finally
         {
-            await Tool(runtime, ["delete", "--force", id], CancellationToken.None);
+            await StepContainer.ToolAsync(runtime, ["delete", "--force", id], CancellationToken.None);
             try
             {
                 if (Directory.Exists(bundle))
@@ -97,28 +97,5 @@ public static class ContainerRunner
             foreach (var ns in namespaces.Where(n => n?["type"]?.GetValue<string>() == "network").ToList())
                 namespaces.Remove(ns);
         }
-    }
-
-    private static string FindRuntime(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin").Append("/usr/bin"))
-        {
-            var path = Path.Combine(dir, name);
-            if (File.Exists(path))
-                return path;
-        }
-        throw new InvalidImageException($"OCI runtime {name} not found (apt-get install {name})");
-    }
-
-    private static async Task<int> Tool(string file, string[] args, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        await process.StandardOutput.ReadToEndAsync(ct);
-        await process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return process.ExitCode;
     }
 }
