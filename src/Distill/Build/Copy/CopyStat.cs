@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Distill.Oci;
 
 namespace Distill.Build;
@@ -16,26 +15,8 @@ internal readonly record struct CopyStat(ulong Device, ulong Inode, ulong LinkCo
     public int Permissions => (int)(Mode & 0xfff);
 
     /// <summary>The stat of <paramref name="path"/> (not following a final symlink), or null when nothing is there.</summary>
-    public static CopyStat? TryGet(string path)
-    {
-        Span<byte> b = stackalloc byte[256];
-        if (NativeMethods.LStat(path, ref MemoryMarshal.GetReference(b)) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is 2 or 20) // ENOENT, ENOTDIR
-                return null;
-            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
-        if (RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
-        {
-            return new CopyStat(U64(b, 0), U64(b, 8), U32(b, 20), U32(b, 16), (int)U32(b, 24), (int)U32(b, 28), U64(b, 32), (long)U64(b, 48),
-                (long)U64(b, 88), (long)U64(b, 96), (long)U64(b, 104), (long)U64(b, 112));
-        }
-        return new CopyStat(U64(b, 0), U64(b, 8), U64(b, 16), U32(b, 24), (int)U32(b, 28), (int)U32(b, 32), U64(b, 40), (long)U64(b, 48),
-            (long)U64(b, 88), (long)U64(b, 96), (long)U64(b, 104), (long)U64(b, 112));
-    }
-
-    private static ulong U64(ReadOnlySpan<byte> b, int offset) => BitConverter.ToUInt64(b[offset..]);
-
-    private static uint U32(ReadOnlySpan<byte> b, int offset) => BitConverter.ToUInt32(b[offset..]);
+    public static CopyStat? TryGet(string path) =>
+        HostFileStat.TryGet(path) is { } s
+            ? new CopyStat(s.Device, s.Inode, s.LinkCount, s.Mode, s.Uid, s.Gid, s.RawDevice, s.Size, s.ModTime, s.ModTimeNanoseconds, s.ChangeTime, s.ChangeTimeNanoseconds)
+            : null;
 }

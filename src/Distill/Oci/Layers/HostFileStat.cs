@@ -7,7 +7,8 @@ namespace Distill.Oci;
 /// What <c>lstat(2)</c> says of a host file that .NET's file APIs do not: inode and link count (to keep hard links as
 /// links), device numbers, and extended attributes. Linux x86-64 and arm64 layouts of <c>struct stat</c>.
 /// </summary>
-internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong LinkCount, uint Mode, ulong RawDevice, long Size, int Uid = 0, int Gid = 0, long ModTime = 0)
+internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong LinkCount, uint Mode, ulong RawDevice, long Size, int Uid = 0, int Gid = 0, long ModTime = 0,
+    long ModTimeNanoseconds = 0, long ChangeTime = 0, long ChangeTimeNanoseconds = 0)
 {
     public const uint TypeMask = 0xf000, Socket = 0xc000, Symlink = 0xa000, Regular = 0x8000, Block = 0x6000,
         Directory = 0x4000, Char = 0x2000, Fifo = 0x1000;
@@ -17,22 +18,33 @@ internal readonly record struct HostFileStat(ulong Device, ulong Inode, ulong Li
     public int DevMajor => (int)(((RawDevice >> 32) & 0xfffff000) | ((RawDevice >> 8) & 0xfff));
     public int DevMinor => (int)(((RawDevice >> 12) & 0xffffff00) | (RawDevice & 0xff));
 
-    public static HostFileStat Get(string path)
+    public static HostFileStat Get(string path) =>
+        TryGet(path) ?? throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(2)}");
+
+    /// <summary>The stat of <paramref name="path"/> (not following a final symlink), or null when nothing is there.</summary>
+    public static HostFileStat? TryGet(string path)
     {
         Span<byte> buffer = stackalloc byte[256];
         if (NativeMethods.LStat(path, ref MemoryMarshal.GetReference(buffer)) != 0)
-            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is 2 or 20) // ENOENT, ENOTDIR
+                return null;
+            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        // both layouts: atime at 72, mtime at 88, ctime at 104 (seconds, then nanoseconds)
+        var (mtime, mtimeNs, ctime, ctimeNs) = ((long)Read64(buffer, 88), (long)Read64(buffer, 96), (long)Read64(buffer, 104), (long)Read64(buffer, 112));
         if (RuntimeInformation.ProcessArchitecture == Architecture.Arm64)
         {
-            // asm-generic: dev, ino, mode(u32), nlink(u32), uid, gid, rdev, pad, size, blksize(+pad), blocks, atime(16), mtime at 88
+            // asm-generic: dev, ino, mode(u32), nlink(u32), uid, gid, rdev, pad, size, blksize(+pad), blocks
             return new HostFileStat(Read64(buffer, 0), Read64(buffer, 8), BitConverter.ToUInt32(buffer[20..]),
                 BitConverter.ToUInt32(buffer[16..]), Read64(buffer, 32), (long)Read64(buffer, 48),
-                BitConverter.ToInt32(buffer[24..]), BitConverter.ToInt32(buffer[28..]), (long)Read64(buffer, 88));
+                BitConverter.ToInt32(buffer[24..]), BitConverter.ToInt32(buffer[28..]), mtime, mtimeNs, ctime, ctimeNs);
         }
-        // x86-64: dev, ino, nlink(u64), mode(u32), uid, gid, pad, rdev, size, blksize, blocks, atime(16), mtime at 88
+        // x86-64: dev, ino, nlink(u64), mode(u32), uid, gid, pad, rdev, size, blksize, blocks
         return new HostFileStat(Read64(buffer, 0), Read64(buffer, 8), Read64(buffer, 16),
             BitConverter.ToUInt32(buffer[24..]), Read64(buffer, 40), (long)Read64(buffer, 48),
-            BitConverter.ToInt32(buffer[28..]), BitConverter.ToInt32(buffer[32..]), (long)Read64(buffer, 88));
+            BitConverter.ToInt32(buffer[28..]), BitConverter.ToInt32(buffer[32..]), mtime, mtimeNs, ctime, ctimeNs);
     }
 
     private static ulong Read64(ReadOnlySpan<byte> b, int offset) => BitConverter.ToUInt64(b[offset..]);
