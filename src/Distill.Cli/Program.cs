@@ -22,6 +22,7 @@ public static class Program
             DockerfileCommand.Create(),
             LintCommand.Create(),
             VerifyCommand.Create(),
+            SbomCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };
