@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using Distill.Analysis;
 using Distill.Analysis.Inventory;
 
@@ -58,6 +59,21 @@ public sealed class GoModuleInfoTests
         GoBuildInfo.Magic.CopyTo(file.AsSpan(101)); // unaligned
         blob.CopyTo(file.AsSpan(1024));
         Assert.Equal("go1.22.1", GoBuildInfo.Find(file)?.Version);
+    }
+
+    [Fact]
+    public void Damaged_blobs_and_texts_never_throw()
+    {
+        var blob = Blob("go1.22.1", Text);
+        Gen.Select(Gen.Select(Gen.Int[0, blob.Length - 1], Gen.Byte).Array[0, 12], Gen.Int[0, blob.Length]).Sample((edits, cut) =>
+        {
+            var damaged = blob[..cut];
+            foreach (var (at, value) in edits.Where(e => e.Item1 < damaged.Length))
+                damaged[at] = value;
+            _ = GoBuildInfo.Find(damaged);
+            _ = GoBuildInfo.MoreNeeded(damaged);
+            _ = GoModuleInfo.Parse(Encoding.Latin1.GetString(damaged));
+        });
     }
 
     /// <summary>A Go 1.18+ blob: magic, pointer size 8, flags 2 (inline strings), then varint-prefixed strings.</summary>

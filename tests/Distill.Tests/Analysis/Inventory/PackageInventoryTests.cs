@@ -58,6 +58,7 @@ public sealed class PackageInventoryTests
         var program = await GoModuleProgram.GetAsync();
         var stdlib = program.GoVersion[2..];
         var result = await PackageInventory.ScanAsync(await CraftedImageAsync(), Ct);
+        // sorted by type, then name (ordinal: the dependency's "Lib" comes before "app")
         Assert.Equal(
         [
             "pkg:deb/debian/base-files@12.4%2Bdeb12u6?arch=amd64&distro=debian-12 /var/lib/dpkg/status.d/base-files",
@@ -68,7 +69,6 @@ public sealed class PackageInventoryTests
             "pkg:nuget/Newtonsoft.Json@13.0.3 /app/Calc.deps.json",
             "pkg:nuget/System.Text.Json@8.0.5 /app/Calc.deps.json",
         ], Lines(result));
-        // sorted by name, ordinal: the dependency's "Lib" comes before "app"
         Assert.Equal(new OsRelease("debian", "12", "Debian GNU/Linux 12 (bookworm)"), result.OperatingSystem);
         var main = result.Packages.Single(p => p.IsApplication);
         Assert.Equal(("example.com/app", "(devel)", PackageType.Golang, "example.com/app", program.GoVersion), (main.Name, main.Version, main.Type, main.GoMainModule, main.GoVersion));
