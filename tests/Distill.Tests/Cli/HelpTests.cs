@@ -17,6 +17,7 @@ public sealed class HelpTests
         { "images", ["--quiet", "-q"] },
         { "tag", ["<SRC>", "<DST>"] },
         { "rmi", ["<REF>"] },
+        { "sbom", ["<IMAGE>", "--format", "--output", "-o", "--platform", "--src-tls-verify", "--src-creds", "--registries-conf", "--authfile"] },
     };
 
     [Theory]
