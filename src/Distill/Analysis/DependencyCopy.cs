@@ -93,8 +93,7 @@ public sealed class DependencyCopy
                 {
                     if (!thisRound.Add(missing.Name))
                         continue;
-                    var found = await FindInSourceAsync(path, elf, missing, ct);
-                    if (found.Source != LibrarySource.Loader) // musl's libc is its loader, placed as the interpreter
+                    if (await FindInSourceAsync(path, elf, missing, ct) is { } found)
                         PlaceOnce(missing.Name, Placement(found, config), found.RealPath);
                 }
             }
@@ -104,13 +103,19 @@ public sealed class DependencyCopy
         throw new InvalidImageException($"the dependencies of {Program} did not settle after {MaxRounds} rounds");
     }
 
-    /// <summary>A library the target's loader misses, as the source's loader finds it for the same requester.</summary>
-    private async Task<LoadedObject> FindInSourceAsync(string rootPath, ElfFile rootElf, MissingLibrary missing, CancellationToken ct)
+    /// <summary>
+    /// A library the target's loader misses, as the source's loader finds it for the same requester; null when the
+    /// loader itself is that library (glibc's libc names ld-linux-x86-64.so.2; musl's loader is its libc), as it is
+    /// placed as the interpreter.
+    /// </summary>
+    private async Task<LoadedObject?> FindInSourceAsync(string rootPath, ElfFile rootElf, MissingLibrary missing, CancellationToken ct)
     {
         if (!_sourceClosures.TryGetValue(rootPath, out var closure))
             _sourceClosures[rootPath] = closure = await _sourceResolver!.ResolveAsync(rootPath, rootElf, _workingDirectory, ct);
         if (closure.Libraries.FirstOrDefault(l => l.Name == missing.Name) is { } found)
-            return found;
+            return found.Source == LibrarySource.Loader ? null : found;
+        if (closure.Interpreter is { } loader && (loader.Elf.SoName == missing.Name || Path.GetFileName(loader.Path) == missing.Name))
+            return null;
         var reason = closure.Missing.FirstOrDefault(m => m.Name == missing.Name)?.Reason;
         throw new InvalidImageException($"{missing.Name} (needed by {missing.NeededBy}) is not in {Source.Description}" + (reason is null ? "" : $" ({reason})"));
     }
