@@ -74,7 +74,7 @@ internal static class PackCommand
                     throw new FormatException("--deps-from needs --with-deps");
                 var packed = await Packer.PackAsync(options, transport, ct);
                 if (packed.Dependencies is { } deps)
-                    PrintDependencies(deps);
+                    DependencyListing.Print(deps);
                 foreach (var destination in destinations)
                 {
                     await Transports.WriteAsync(packed.Image, destination, transport, ct);
@@ -94,22 +94,6 @@ internal static class PackCommand
             }
         }));
         return command;
-    }
-
-    /// <summary>What --with-deps added (files and symlinks; their directories are implied), then the notes.</summary>
-    private static void PrintDependencies(Distill.Analysis.DependencyCopyPlan deps)
-    {
-        var listed = deps.Files.Where(f => f.Kind != TarEntryKind.Directory).ToList();
-        if (listed.Count > 0)
-        {
-            Console.WriteLine($"Added {listed.Count} file(s) and symlink(s), {CommandRunner.HumanSize(deps.Size)} ({deps.Size} bytes), in a layer of their own:");
-            foreach (var file in listed)
-                Console.WriteLine($"  {file}");
-        }
-        foreach (var note in deps.Notes)
-            Console.WriteLine($"Note: {note}");
-        if (listed.Count == 0)
-            Console.WriteLine("Added no dependencies");
     }
 
     /// <summary>Without -t or -o, the image is named after its entrypoint, as ko names images after the app.</summary>
