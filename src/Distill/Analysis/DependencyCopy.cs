@@ -132,11 +132,7 @@ public sealed class DependencyCopy
         return RootPath.Join(target.DefaultDirectories[0], found.Name);
     }
 
-    /// <summary>
-    /// Makes <paramref name="imagePath"/> resolve to a copy of the source file <paramref name="sourceFile"/> in the
-    /// view, one component at a time: what the view has is followed; what it lacks is copied from the source at
-    /// the same path (a symlink as it is, when it leads the same way), else created (a directory, then the file).
-    /// </summary>
+    /// <summary>Places a library the loader missed; missed again at the same place means the target's loader does not look there.</summary>
     private void PlaceOnce(string name, string imagePath, string sourceFile)
     {
         if (_placed.TryGetValue(name, out var earlier) && earlier == imagePath)
@@ -145,6 +141,11 @@ public sealed class DependencyCopy
         Place(name, imagePath, sourceFile);
     }
 
+    /// <summary>
+    /// Makes <paramref name="imagePath"/> resolve to a copy of the source file <paramref name="sourceFile"/> in the
+    /// view, one component at a time: what the view has is followed; what it lacks is copied from the source at
+    /// the same path (a symlink as it is, when it leads the same way), else created (a directory, then the file).
+    /// </summary>
     private void Place(string name, string imagePath, string sourceFile)
     {
         var pending = new Stack<string>(RootPath.Normalize(imagePath).Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
