@@ -39,6 +39,8 @@ internal static class BuildCommand
             context, file, tags, outputs, target, buildArgs, secrets, noCache, platform, progress, runtime, network, iidFile, metadataFile, compression, quiet,
         };
         registry.AddTo(command);
+        var withDeps = new Option<bool>("--with-deps") { Description = "Add the entrypoint's loader, libraries and runtime loads, taken from the stage the final stage copies it from" };
+        command.Options.Add(withDeps);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var destinations = new List<ImageReference>();
@@ -74,6 +76,7 @@ internal static class BuildCommand
                 Compression = layerCompression,
                 Progress = printer,
                 Transport = transport,
+                WithDependencies = result.GetValue(withDeps),
             };
             BuildResult built;
             try
@@ -94,6 +97,8 @@ internal static class BuildCommand
                     await Console.Error.WriteLineAsync($"  > {line}");
                 throw;
             }
+            if (built.Dependencies is { } deps && !result.GetValue(quiet))
+                DependencyListing.Print(deps);
             foreach (var destination in destinations)
             {
                 await Transports.WriteAsync(built.Image, destination, transport, ct);

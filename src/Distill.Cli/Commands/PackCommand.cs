@@ -25,10 +25,12 @@ internal static class PackCommand
         var compression = new Option<string>("--compression") { Description = "Layer compression: gzip, zstd or none", DefaultValueFactory = _ => "gzip" };
         var split = new Option<bool>("--split-layers") { Description = "One layer per top-level directory of DIR, then one for the files at its top, so unchanged dependencies are reused" };
         var digestFile = new Option<string?>("--digestfile") { Description = "Write the manifest digest to this file" };
+        var withDeps = new Option<bool>("--with-deps") { Description = "Add what the entrypoint needs to start (ELF loader, libraries, ICU/OpenSSL for .NET, NSS modules, CA bundle) as a layer of its own" };
+        var depsFrom = new Option<string?>("--deps-from") { Description = "Where --with-deps takes them from: a directory (default: /) or an image reference" };
 
         var command = new Command("pack", "Package a directory into a distroless image (scratch by default), reproducibly")
         {
-            dir, entrypoint, cmd, env, workdir, user, label, expose, baseImage, appDir, platform, tags, outputs, compression, split, digestFile,
+            dir, entrypoint, cmd, env, workdir, user, label, expose, baseImage, appDir, platform, tags, outputs, compression, split, digestFile, withDeps, depsFrom,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -63,10 +65,16 @@ internal static class PackCommand
                     Platform = Platform.Parse(result.GetValue(platform)!),
                     Compression = LayerStreams.ParseCompression(result.GetValue(compression)!),
                     SplitLayers = result.GetValue(split),
+                    WithDependencies = result.GetValue(withDeps),
+                    DependenciesFrom = result.GetValue(depsFrom),
                     StagingDirectory = staging,
                 };
                 var transport = new TransportOptions { Platform = options.Platform, Store = store };
+                if (options.DependenciesFrom is not null && !options.WithDependencies)
+                    throw new FormatException("--deps-from needs --with-deps");
                 var packed = await Packer.PackAsync(options, transport, ct);
+                if (packed.Dependencies is { } deps)
+                    DependencyListing.Print(deps);
                 foreach (var destination in destinations)
                 {
                     await Transports.WriteAsync(packed.Image, destination, transport, ct);

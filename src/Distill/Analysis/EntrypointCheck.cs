@@ -166,7 +166,8 @@ public sealed class EntrypointCheck(IRootFilesystem fs, ImageConfig image)
 
     private void Warning(VerifyRule rule, string message, string? path) => _findings.Add(new VerifyFinding(rule, VerifySeverity.Warning, message, path));
 
-    private static Dictionary<string, string> Environment(IReadOnlyList<string>? env)
+    /// <summary>An image Env list as a dictionary (a later KEY wins; KEY alone is empty).</summary>
+    internal static Dictionary<string, string> Environment(IReadOnlyList<string>? env)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in env ?? [])

@@ -6,11 +6,12 @@ namespace Distill.Analysis;
 /// A host directory taken as a root filesystem (<c>--deps-from DIR</c>, or <c>/</c>). Entries are read with
 /// <c>lstat</c> semantics; resolution through <see cref="RootPath"/> keeps symlinks inside the directory.
 /// </summary>
-public sealed class HostRootFilesystem(string root) : IRootFilesystem
+public sealed class HostRootFilesystem(string root, string? description = null) : IRootFilesystem
 {
     private readonly string _root = Path.GetFullPath(root);
 
-    public string Description => $"directory {_root}";
+    /// <summary><c>directory /srv/root</c>, or what the caller named it (<c>stage build</c> for a mounted stage).</summary>
+    public string Description => description ?? $"directory {_root}";
 
     public RootEntry? Lstat(string path)
     {

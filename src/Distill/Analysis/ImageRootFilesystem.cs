@@ -13,24 +13,29 @@ public sealed class ImageRootFilesystem : IRootFilesystem
     private readonly Dictionary<string, Node> _entries;
     private readonly Dictionary<string, List<string>> _children;
     private readonly Dictionary<string, byte[]> _prefetched;
+    private readonly string? _description;
 
-    private ImageRootFilesystem(IImage image, Dictionary<string, Node> entries, Dictionary<string, List<string>> children, Dictionary<string, byte[]> prefetched)
+    private ImageRootFilesystem(IImage image, Dictionary<string, Node> entries, Dictionary<string, List<string>> children, Dictionary<string, byte[]> prefetched,
+        string? description)
     {
+        _description = description;
         _image = image;
         _entries = entries;
         _children = children;
         _prefetched = prefetched;
     }
 
-    public string Description => $"image {_image.ManifestDescriptor.Digest}";
+    public string Description => _description ?? $"image {_image.ManifestDescriptor.Digest}";
 
     public int Count => _entries.Count;
 
     /// <summary>
     /// Indexes the image; files for which <paramref name="prefetch"/> says yes (and of at most <paramref name="prefetchLimit"/>
     /// bytes) are read during the same pass (configuration such as <c>/etc/ld.so.cache</c> or <c>/etc/passwd</c>).
+    /// <paramref name="description"/> names the image in messages (its reference), else its digest does.
     /// </summary>
-    public static async Task<ImageRootFilesystem> CreateAsync(IImage image, Func<string, bool>? prefetch, long prefetchLimit, CancellationToken ct)
+    public static async Task<ImageRootFilesystem> CreateAsync(IImage image, Func<string, bool>? prefetch, long prefetchLimit, CancellationToken ct,
+        string? description = null)
     {
         var entries = new Dictionary<string, Node>(StringComparer.Ordinal);
         var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -53,7 +58,7 @@ public sealed class ImageRootFilesystem : IRootFilesystem
                 prefetched[path] = bytes;
             }
         }, ct);
-        return new ImageRootFilesystem(image, entries, children, prefetched);
+        return new ImageRootFilesystem(image, entries, children, prefetched, description);
     }
 
     public RootEntry? Lstat(string path)

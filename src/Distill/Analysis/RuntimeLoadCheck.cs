@@ -24,7 +24,8 @@ public static partial class RuntimeLoadCheck
         "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem",
     ];
 
-    private static readonly string[] IcuLibraries = ["libicuuc", "libicui18n"];
+    /// <summary>The ICU libraries .NET's ICU loader dlopens (pal_icushim.c), by the name they share with a version.</summary>
+    internal static readonly string[] IcuLibraries = ["libicuuc", "libicui18n"];
 
     public static async Task<IReadOnlyList<VerifyFinding>> RunAsync(IRootFilesystem fs, ElfFile elf, byte[] bytes, string path,
         IReadOnlyDictionary<string, string> env, CancellationToken ct)
@@ -33,8 +34,7 @@ public static partial class RuntimeLoadCheck
         var loader = await LoaderConfiguration.LoadAsync(fs, elf, env, ct);
         if (elf.IsDotNetAot)
         {
-            var invariant = env.TryGetValue("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", out var value) && value.Trim().ToLowerInvariant() is "1" or "true";
-            if (!invariant && bytes.AsSpan().IndexOf("libicuuc.so"u8) >= 0)
+            if (NeedsIcu(elf, bytes, env))
             {
                 var missing = IcuLibraries.Where(name => !HasVersionedLibrary(fs, loader, name)).ToList();
                 if (missing.Count > 0)
@@ -42,7 +42,7 @@ public static partial class RuntimeLoadCheck
                         $"{path} is .NET without invariant globalization and loads ICU at start, but {string.Join(" and ", missing.Select(m => m + ".so.N"))} " +
                         "are not in the image (install ICU, or publish with InvariantGlobalization=true / set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1)", path));
             }
-            if (bytes.AsSpan().IndexOf("libssl.so"u8) >= 0 && !HasVersionedLibrary(fs, loader, "libssl"))
+            if (NeedsOpenSsl(elf, bytes) && !HasVersionedLibrary(fs, loader, "libssl"))
                 findings.Add(new VerifyFinding(VerifyRules.OpenSslMissing, VerifySeverity.Warning,
                     $"{path} is .NET with cryptography linked in, which loads OpenSSL (libssl.so.N) on first use; none is in the image", path));
         }
@@ -54,11 +54,21 @@ public static partial class RuntimeLoadCheck
         return findings;
     }
 
+    /// <summary>.NET Native AOT without invariant globalization (and not made invariant by the Env) loads ICU at start.</summary>
+    internal static bool NeedsIcu(ElfFile elf, byte[] bytes, IReadOnlyDictionary<string, string> env)
+    {
+        var invariant = env.TryGetValue("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", out var value) && value.Trim().ToLowerInvariant() is "1" or "true";
+        return elf.IsDotNetAot && !invariant && bytes.AsSpan().IndexOf("libicuuc.so"u8) >= 0;
+    }
+
+    /// <summary>.NET with cryptography linked in loads OpenSSL (<c>libssl.so.N</c>) on first use.</summary>
+    internal static bool NeedsOpenSsl(ElfFile elf, byte[] bytes) => elf.IsDotNetAot && bytes.AsSpan().IndexOf("libssl.so"u8) >= 0;
+
     /// <summary>Go programs with crypto/x509 and .NET programs with OpenSSL carry the CA bundle locations.</summary>
-    private static bool UsesTls(ElfFile elf, byte[] bytes) =>
+    internal static bool UsesTls(ElfFile elf, byte[] bytes) =>
         (elf.Go is not null || elf.IsDotNetAot) && bytes.AsSpan().IndexOf("/etc/ssl/certs"u8) >= 0;
 
-    private static bool HasCaBundle(IRootFilesystem fs, IReadOnlyDictionary<string, string> env)
+    internal static bool HasCaBundle(IRootFilesystem fs, IReadOnlyDictionary<string, string> env)
     {
         if (env.TryGetValue("SSL_CERT_FILE", out var file) && RootPath.Resolve(fs, file).Exists)
             return true;
@@ -70,6 +80,19 @@ public static partial class RuntimeLoadCheck
 
     /// <summary>Services in nsswitch.conf other than those built into libc need <c>libnss_SERVICE.so.2</c>.</summary>
     private static async Task<IReadOnlyList<VerifyFinding>> NssAsync(IRootFilesystem fs, LoaderConfiguration loader, string path, CancellationToken ct)
+    {
+        var services = await NssServicesAsync(fs, ct);
+        return services.Where(s => !HasLibrary(fs, loader, NssModule(s)))
+            .Select(s => new VerifyFinding(VerifyRules.NssModuleMissing, VerifySeverity.Warning,
+                $"/etc/nsswitch.conf names \"{s}\" but {NssModule(s)} is not in the image: lookups through it (users, hosts) fail quietly", "/etc/nsswitch.conf"))
+            .ToList();
+    }
+
+    /// <summary>The library glibc loads for an NSS service.</summary>
+    internal static string NssModule(string service) => $"libnss_{service}.so.2";
+
+    /// <summary>The services <c>/etc/nsswitch.conf</c> names for users, groups and hosts, other than files and dns (inside libc); sorted.</summary>
+    internal static async Task<IReadOnlyList<string>> NssServicesAsync(IRootFilesystem fs, CancellationToken ct)
     {
         var conf = await RootPath.ReadFileAsync(fs, "/etc/nsswitch.conf", LoaderConfiguration.ConfigurationLimit, ct);
         if (conf is null)
@@ -88,31 +111,45 @@ public static partial class RuntimeLoadCheck
                     services.Add(word);
             }
         }
-        return services.Where(s => !HasLibrary(fs, loader, $"libnss_{s}.so.2"))
-            .Select(s => new VerifyFinding(VerifyRules.NssModuleMissing, VerifySeverity.Warning,
-                $"/etc/nsswitch.conf names \"{s}\" but libnss_{s}.so.2 is not in the image: lookups through it (users, hosts) fail quietly", "/etc/nsswitch.conf"))
-            .ToList();
+        return services.ToList();
     }
 
-    private static IEnumerable<string> SearchDirectories(LoaderConfiguration loader) =>
+    internal static IEnumerable<string> SearchDirectories(LoaderConfiguration loader) =>
         loader.LdLibraryPath.Concat(loader.DefaultDirectories).Concat(loader.ConfDirectories);
 
-    private static bool HasLibrary(IRootFilesystem fs, LoaderConfiguration loader, string soname) =>
+    internal static bool HasLibrary(IRootFilesystem fs, LoaderConfiguration loader, string soname) =>
         loader.Cache?.Lookup(soname).Any(p => RootPath.Resolve(fs, p).Exists) == true
         || SearchDirectories(loader).Any(dir => RootPath.Resolve(fs, RootPath.Join(dir, soname)).Exists);
 
     /// <summary>Any <c>NAME.so.N</c> the loader can find (.NET probes ICU and OpenSSL versions one by one).</summary>
-    private static bool HasVersionedLibrary(IRootFilesystem fs, LoaderConfiguration loader, string name)
+    internal static bool HasVersionedLibrary(IRootFilesystem fs, LoaderConfiguration loader, string name) =>
+        VersionedLibraries(fs, loader, name).Any();
+
+    /// <summary>
+    /// Every <c>NAME.so.VERSION</c> in the loader's directories that resolves to a file, as the loader would name it
+    /// (<c>/lib/x86_64-linux-gnu/libicuuc.so.72</c>) with its version, in search order.
+    /// </summary>
+    internal static IEnumerable<(string Path, Version Version)> VersionedLibraries(IRootFilesystem fs, LoaderConfiguration loader, string name)
     {
-        var pattern = new Regex($"^{Regex.Escape(name)}\\.so\\.[0-9.]+$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        foreach (var dir in SearchDirectories(loader))
+        var prefix = name + ".so.";
+        foreach (var dir in SearchDirectories(loader).Distinct(StringComparer.Ordinal))
         {
             var resolved = RootPath.Resolve(fs, dir);
-            if (resolved.Exists && fs.List(resolved.Path).Any(n => pattern.IsMatch(n) && RootPath.Resolve(fs, RootPath.Join(resolved.Path, n)).Exists))
-                return true;
+            if (!resolved.Exists)
+                continue;
+            foreach (var n in fs.List(resolved.Path).Order(StringComparer.Ordinal))
+            {
+                if (n.StartsWith(prefix, StringComparison.Ordinal) && ParseVersion(n[prefix.Length..]) is { } version
+                    && RootPath.Resolve(fs, RootPath.Join(resolved.Path, n)) is { Exists: true, Entry.Kind: Oci.TarEntryKind.File })
+                    yield return (RootPath.Join(dir, n), version);
+            }
         }
-        return false;
     }
+
+    /// <summary><c>72</c>, <c>72.1</c>, <c>1.1</c> (a lone major is <c>72.0</c>); null for anything else.</summary>
+    private static Version? ParseVersion(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.') && !text.StartsWith('.') && !text.EndsWith('.') && !text.Contains("..", StringComparison.Ordinal)
+            && Version.TryParse(text.Contains('.', StringComparison.Ordinal) ? text : text + ".0", out var version) ? version : null;
 
     /// <summary>nsswitch.conf actions such as <c>[NOTFOUND=return]</c>.</summary>
     [GeneratedRegex(@"\[[^\]]*\]")]

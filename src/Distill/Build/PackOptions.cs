@@ -23,6 +23,10 @@ public sealed record PackOptions
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
     /// <summary>One layer per top-level directory, then one for top-level files, so unchanged dependencies are reused.</summary>
     public bool SplitLayers { get; init; }
+    /// <summary>Add the entrypoint's loader, libraries and known runtime loads (<see cref="Analysis.DependencyCopy"/>) as a layer of their own.</summary>
+    public bool WithDependencies { get; init; }
+    /// <summary>Where the dependencies come from (<see cref="DependencySource"/>): a directory or an image reference; null for the host root.</summary>
+    public string? DependenciesFrom { get; init; }
     /// <summary>Where layer blobs are staged; best on the file system of the first output.</summary>
     public required string StagingDirectory { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distill.Analysis;
 using Distill.Oci;
 
 namespace Distill.Build;
@@ -31,16 +32,51 @@ public static class Packer
 
         var created = Reproducible.Created;
         var image = baseImage ?? Image.Create(ImageConfig.Empty(options.Platform) with { Created = created }, []);
-        image = Mutate.AppendLayers(image, built.Select((b, i) => ((ILayer)b.Layer, new HistoryEntry
+        // the runtime config the dependencies are planned for (Env such as LD_LIBRARY_PATH, WorkingDir)
+        var config = Configure(image.Config, options, entrypoint, created);
+        var layers = new List<(ILayer, HistoryEntry)>();
+        var newLayers = new List<BuiltLayer>();
+        DependencyCopyPlan? dependencies = null;
+        if (options.WithDependencies)
+        {
+            // the dependencies change less often than the app: their layer goes first, so a rebuilt app reuses it
+            var source = await DependencySource.OpenAsync(options.DependenciesFrom, transport with { Platform = options.Platform }, ct);
+            dependencies = await PlanDependenciesAsync(directory, appDir, entrypoint, baseImage, config, source, ct);
+            if (dependencies.Files.Count > 0)
+            {
+                var layer = await DependencyLayer.BuildAsync(dependencies, source, layerOptions, ct);
+                newLayers.Add(layer);
+                layers.Add((layer.Layer, new HistoryEntry { Created = created, CreatedBy = $"distill pack: dependencies of {entrypoint} from {source.Description}", Comment = "distill" }));
+            }
+        }
+        layers.AddRange(built.Select((b, i) => ((ILayer)b.Layer, new HistoryEntry
         {
             Created = created,
             CreatedBy = groups.Count == 1 ? $"distill pack: COPY . {appDir}" : $"distill pack: COPY {Describe(groups[i], TarEntryHeader.CleanName(appDir))} {appDir}",
             Comment = "distill",
-        })).ToList());
+        })));
+        newLayers.AddRange(built);
+        image = Mutate.AppendLayers(image, layers);
         image = Mutate.WithConfig(image, c => Configure(c, options, entrypoint, created));
         var compressed = image.ManifestDescriptor.Size + image.Manifest.Config.Size + image.Layers.Sum(l => l.Descriptor.Size);
-        var uncompressed = built.Sum(b => b.UncompressedSize);
-        return new PackResult(image, compressed, uncompressed, built);
+        var uncompressed = newLayers.Sum(b => b.UncompressedSize);
+        return new PackResult(image, compressed, uncompressed, newLayers) { Dependencies = dependencies };
+    }
+
+    /// <summary>The closure copy for the entrypoint, checked against the image as it will be: the base, with the app directory at its place.</summary>
+    private static async Task<DependencyCopyPlan> PlanDependenciesAsync(string directory, string appDir, string entrypoint, IImage? baseImage,
+        ImageConfig config, IRootFilesystem source, CancellationToken ct)
+    {
+        IRootFilesystem app = new MountedRootFilesystem(appDir, new HostRootFilesystem(directory));
+        var target = baseImage is null
+            ? app
+            : new LayeredRootFilesystem([app, await ImageRootFilesystem.CreateAsync(baseImage, DependencySource.IsConfiguration, LoaderConfiguration.ConfigurationLimit, ct)]);
+        var bytes = await RootPath.ReadFileAsync(target, entrypoint, LibraryResolver.ElfLimit, ct)
+            ?? throw new InvalidImageException($"--with-deps: entrypoint {entrypoint} is not a readable file in the image");
+        return await DependencyCopy.PlanAsync(new DependencyCopyRequest
+        {
+            ExecutablePath = entrypoint, Executable = bytes, Config = config, Target = target, Source = source,
+        }, ct);
     }
 
     private static void CheckEntrypoint(string directory, string appDir, string entrypoint, PackOptions options, IImage? baseImage)

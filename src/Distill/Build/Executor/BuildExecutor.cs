@@ -89,8 +89,11 @@ public sealed class BuildExecutor
         }
         var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
+        Analysis.DependencyCopyPlan? dependencies = null;
+        if (options.WithDependencies)
+            (image, dependencies) = await FinalStageDependencies.AddAsync(executor, output, image, ct);
         await ContentChecksums.SaveAsync(checksums, ct);
-        return new BuildResult(image, executor._run, executor._cached);
+        return new BuildResult(image, executor._run, executor._cached) { Dependencies = dependencies };
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>

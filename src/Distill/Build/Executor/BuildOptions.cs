@@ -24,6 +24,8 @@ public sealed record BuildOptions
     public TransportOptions Transport { get; init; } = new();
     /// <summary>An HTTP client for ADD of URLs (null: one is made when needed).</summary>
     public HttpClient? Http { get; init; }
+    /// <summary>Add the entrypoint's dependencies from the stage the final stage copies it from (<see cref="FinalStageDependencies"/>).</summary>
+    public bool WithDependencies { get; init; }
     /// <summary>overlayfs or copy, ahead of <c>DISTILL_SNAPSHOTTER</c> (tests in one process choose per build).</summary>
     internal string? Snapshotter { get; init; }
 }
