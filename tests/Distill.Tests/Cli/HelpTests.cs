@@ -10,7 +10,7 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["pack", "copy", "images", "tag", "rmi", "--help", "--version"] },
+        { "", ["pack", "copy", "images", "tag", "rmi", "inspect", "--help", "--version"] },
         { "pack", ["<DIR>", "--entrypoint", "--cmd", "--env", "-e", "--workdir", "--user", "--label", "--expose", "--base", "--app-dir",
             "--platform", "--tag", "-t", "--output", "-o", "--compression", "--split-layers", "--digestfile"] },
         { "copy", ["<SRC>", "<DEST>", "--platform", "--digestfile"] },
@@ -18,6 +18,7 @@ public sealed class HelpTests
         { "tag", ["<SRC>", "<DST>"] },
         { "rmi", ["<REF>"] },
         { "sbom", ["<IMAGE>", "--format", "--output", "-o", "--platform", "--src-tls-verify", "--src-creds", "--registries-conf", "--authfile"] },
+        { "inspect", ["<IMAGE>", "--json", "--platform", "--top", "--max-size", "--max-wasted", "--min-efficiency", "--fail-on", "--registries-conf"] },
     };
 
     [Theory]
