@@ -22,12 +22,13 @@ public static class Program
             DockerfileCommand.Create(),
             LintCommand.Create(),
             VerifyCommand.Create(),
+            InspectCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };
         var parsed = root.Parse(args);
-        // lint's and verify's usage errors exit 2 (1 means findings)
-        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name is "lint" or "verify")
+        // lint's, verify's and inspect's usage errors exit 2 (1 means findings or failed gates)
+        if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name is "lint" or "verify" or "inspect")
         {
             foreach (var error in parsed.Errors)
                 await Console.Error.WriteLineAsync($"distill: error: {error.Message}");
