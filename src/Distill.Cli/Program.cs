@@ -23,6 +23,7 @@ public static class Program
             LintCommand.Create(),
             VerifyCommand.Create(),
             InspectCommand.Create(),
+            SbomCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };

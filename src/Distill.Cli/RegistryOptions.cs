@@ -20,6 +20,13 @@ internal sealed class RegistryOptions
             command.Options.Add(option);
     }
 
+    /// <summary>Only the switches that read (for commands that take one image and write no image: sbom, inspect).</summary>
+    public void AddSourceTo(Command command)
+    {
+        foreach (var option in new Option[] { SourceTlsVerify, SourceCreds, RegistriesConf, AuthFile })
+            command.Options.Add(option);
+    }
+
     public TransportOptions Create(ParseResult result, Platform platform, ImageReference? source, ImageReference? destination)
     {
         var srcVerify = result.GetValue(SourceTlsVerify);

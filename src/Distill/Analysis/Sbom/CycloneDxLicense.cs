@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Distill.Analysis.Sbom;
+
+public sealed record CycloneDxLicense([property: JsonPropertyName("name")] string Name);
