@@ -24,6 +24,8 @@ public static class Program
             VerifyCommand.Create(),
             InspectCommand.Create(),
             SbomCommand.Create(),
+            CompareCommand.Create(),
+            ReportCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };

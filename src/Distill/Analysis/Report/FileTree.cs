@@ -1,24 +1,19 @@
-using Distill.Oci;
+using Distill.Analysis.Inspect;
 
 namespace Distill.Analysis.Report;
 
 /// <summary>
-/// The final filesystem of an image (whiteouts applied) as a tree of sizes, from the tar headers only, then cut down to
-/// the largest nodes so a 1 GB image with 100 000 files still draws as a few hundred rectangles.
+/// The final filesystem of an image (whiteouts applied) as a tree of sizes, cut down to the largest nodes so a 1 GB
+/// image with 100 000 files still draws as a few hundred rectangles.
 /// </summary>
 public static class FileTree
 {
-    /// <summary>Reads the merged filesystem of <paramref name="image"/> (one pass over its layers) into a tree rooted at <c>/</c>.</summary>
-    public static async Task<FileTreeNode> ReadAsync(IImage image, CancellationToken ct)
+    /// <summary>The inspection's final filesystem as a tree of sizes (regular files' bytes; a file counts 1 in <see cref="FileTreeNode.Files"/>).</summary>
+    public static FileTreeNode From(FileNode node)
     {
-        var root = new Builder("/", "/", isDirectory: true);
-        await ImageFilesystem.WalkAsync(image, (entry, _, _) =>
-        {
-            var header = entry.Header;
-            root.Add(header.Name.Split('/'), header.Kind == TarEntryKind.Directory, header.Kind == TarEntryKind.File ? header.Size : 0);
-            return ValueTask.CompletedTask;
-        }, ct);
-        return root.Freeze();
+        var children = node.Children.Select(From).OrderByDescending(c => c.Size).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var files = node.IsDirectory ? children.Sum(c => c.Files) : 1;
+        return new FileTreeNode(node.Parent is null ? "/" : node.Name, node.Path, node.TotalSize, node.IsDirectory, files, children);
     }
 
     /// <summary>
@@ -56,40 +51,4 @@ public static class FileTree
 
     private static FileTreeNode Rebuild(FileTreeNode node, Dictionary<FileTreeNode, List<FileTreeNode>> kept) =>
         node with { Children = kept.TryGetValue(node, out var children) ? children.Select(c => Rebuild(c, kept)).ToList() : [] };
-
-    /// <summary>Mutable while the walk runs; frozen into records after.</summary>
-    private sealed class Builder(string name, string path, bool isDirectory)
-    {
-        private readonly Dictionary<string, Builder> _children = new(StringComparer.Ordinal);
-        private long _size;
-        private long _files;
-        private bool _isDirectory = isDirectory;
-
-        public void Add(string[] parts, bool isDirectory, long size)
-        {
-            var file = isDirectory ? 0 : 1;
-            var node = this;
-            node._size += size;
-            node._files += file;
-            for (var i = 0; i < parts.Length; i++)
-            {
-                var last = i == parts.Length - 1;
-                if (!node._children.TryGetValue(parts[i], out var child))
-                {
-                    child = new Builder(parts[i], (node.Path == "/" ? "/" : node.Path + "/") + parts[i], isDirectory: !last);
-                    node._children[parts[i]] = child;
-                }
-                node = child;
-                node._size += size;
-                node._files += file;
-            }
-            // a directory may have been implied by a child before its own entry
-            node._isDirectory |= isDirectory;
-        }
-
-        public string Path { get; } = path;
-
-        public FileTreeNode Freeze() => new(name, Path, _size, _isDirectory, _files,
-            _children.Values.Select(c => c.Freeze()).OrderByDescending(c => c.Size).ThenBy(c => c.Name, StringComparer.Ordinal).ToList());
-    }
 }

@@ -34,7 +34,7 @@ public static class SizeChart
             var (reference, kind, size, css) = rows[i];
             var y = Gap + i * (Bar + Gap);
             var length = Math.Max(2, plot * size / max);
-            var label = Shorten(reference, 40) + " · " + kind;
+            var label = Shorten(reference, 28) + " · " + kind;
             svg.Append(Invariant($"<text x=\"{LabelWidth - 8}\" y=\"{y + Bar * 0.68:0.##}\" text-anchor=\"end\">")).Append(HtmlText.Escape(label)).Append("</text>")
                 .Append(Invariant($"<rect class=\"{css}\" x=\"{LabelWidth}\" y=\"{y}\" width=\"{length:0.##}\" height=\"{Bar}\" rx=\"3\"><title>"))
                 .Append(HtmlText.Escape($"{reference} {kind}: {SizeText.Of(size)} ({size} bytes)")).Append("</title></rect>")
