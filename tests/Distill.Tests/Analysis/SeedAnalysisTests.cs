@@ -151,8 +151,9 @@ public sealed class SeedAnalysisTests(SeedImages seed)
         {
             if (entry.Header.Name != path || data is null)
                 return;
-            await using var file = File.Create(destination);
-            await data.CopyToAsync(file, token);
+            await using (var file = File.Create(destination))
+                await data.CopyToAsync(file, token);
+            File.SetUnixFileMode(destination, (UnixFileMode)(entry.Header.Mode & 0x1ff)); // go version -m skips files that are not executable
             found = true;
         }, ct);
         Assert.True(found, $"{path} is not in {reference}");
