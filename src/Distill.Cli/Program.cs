@@ -22,8 +22,10 @@ public static class Program
             DockerfileCommand.Create(),
             LintCommand.Create(),
             VerifyCommand.Create(),
-            SbomCommand.Create(),
             InspectCommand.Create(),
+            SbomCommand.Create(),
+            CompareCommand.Create(),
+            ReportCommand.Create(),
             LoginCommand.Create(new Distill.Registry.RegistryLoginVerifier(() => Distill.Registry.Configuration.RegistriesConf.Load(null))),
             LogoutCommand.Create(),
         };

@@ -1,0 +1,37 @@
+using Distill.Analysis.Inspect;
+using Distill.Analysis.Inventory;
+using Distill.Oci;
+
+namespace Distill.Analysis.Compare;
+
+/// <summary>
+/// An image inspected (<see cref="ImageInspector"/>) and inventoried (<see cref="PackageInventory"/>): what compare and
+/// report are made from. The two passes over the layers run at the same time.
+/// </summary>
+public sealed record ImageAnalysis(ImageInspection Inspection, PackageInventoryResult Inventory)
+{
+    public static async Task<ImageAnalysis> ReadAsync(IImage image, string reference, CancellationToken ct)
+    {
+        var inspection = ImageInspector.InspectAsync(image, new InspectOptions { Reference = reference }, ct);
+        var inventory = PackageInventory.ScanAsync(image, ct);
+        return new ImageAnalysis(await inspection, await inventory);
+    }
+
+    /// <summary>The comparison's row for this image. Shells, package managers and setuid files are those of the final filesystem.</summary>
+    public ImageFacts Facts() => new()
+    {
+        Reference = Inspection.Reference,
+        Digest = Inspection.Digest.ToString(),
+        CompressedSize = Inspection.CompressedSize,
+        UncompressedSize = Inspection.UncompressedSize,
+        Layers = Inspection.Layers.Count,
+        Files = Inspection.Filesystem.FileCount,
+        Packages = Inventory.Packages.Select(p => new PackageFact(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
+        Shells = Present(AttackSurfaceKind.Shell),
+        PackageManagers = Present(AttackSurfaceKind.PackageManager),
+        SetuidFiles = Present(AttackSurfaceKind.Setuid),
+    };
+
+    private List<string> Present(AttackSurfaceKind kind) =>
+        Inspection.Findings(kind).Where(f => f.Presence == FilePresence.Present && f.Path is not null).Select(f => f.Path!).Distinct(StringComparer.Ordinal).ToList();
+}
