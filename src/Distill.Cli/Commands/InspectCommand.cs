@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Distill.Analysis.Inspect;
+using Distill.Analysis.Inventory;
 using Distill.Oci;
 
 namespace Distill.Cli.Commands;
@@ -128,8 +129,7 @@ internal static class InspectCommand
             Compilers = Findings(inspection, AttackSurfaceKind.Compiler),
             NetworkTools = Findings(inspection, AttackSurfaceKind.NetworkTool),
             Secrets = Findings(inspection, AttackSurfaceKind.Secret),
-            // TODO(package inventory): fill from Distill.Analysis.Inventory.PackageInventory (name, version, type, purl) once it is merged
-            Packages = [],
+            Packages = inspection.Packages.Packages.Select(p => new InspectJsonPackage(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
             GateFailures = failures,
         };
         return JsonSerializer.Serialize(report, JsonContext.InspectJsonReport);

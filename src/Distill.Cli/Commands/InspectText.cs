@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Distill.Analysis.Inspect;
+using Distill.Analysis.Inventory;
 
 namespace Distill.Cli.Commands;
 
@@ -68,7 +69,9 @@ internal static class InspectText
                 text.Append(CultureInfo.InvariantCulture, $"    {Describe(finding)}\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"  {"root user:",-18}{inspection.Findings(AttackSurfaceKind.RootUser).FirstOrDefault()?.Detail ?? "no"}\n");
-        // TODO(package inventory): list packages from Distill.Analysis.Inventory.PackageInventory once it is merged
+        var packages = inspection.Packages.Packages;
+        var byType = string.Join(", ", packages.GroupBy(p => p.Type.PurlType()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"));
+        text.Append(CultureInfo.InvariantCulture, $"\nPackages: {(packages.Count == 0 ? "none" : $"{packages.Count} ({byType}); the list: --json or distill sbom")}\n");
         return text.ToString();
     }
 

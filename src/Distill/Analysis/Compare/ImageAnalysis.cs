@@ -6,15 +6,14 @@ namespace Distill.Analysis.Compare;
 
 /// <summary>
 /// An image inspected (<see cref="ImageInspector"/>) and inventoried (<see cref="PackageInventory"/>): what compare and
-/// report are made from. The two passes over the layers run at the same time.
+/// report are made from, in one pass over the layers (the inspector feeds the inventory).
 /// </summary>
 public sealed record ImageAnalysis(ImageInspection Inspection, PackageInventoryResult Inventory)
 {
     public static async Task<ImageAnalysis> ReadAsync(IImage image, string reference, CancellationToken ct)
     {
-        var inspection = ImageInspector.InspectAsync(image, new InspectOptions { Reference = reference }, ct);
-        var inventory = PackageInventory.ScanAsync(image, ct);
-        return new ImageAnalysis(await inspection, await inventory);
+        var inspection = await ImageInspector.InspectAsync(image, new InspectOptions { Reference = reference }, ct);
+        return new ImageAnalysis(inspection, inspection.Packages);
     }
 
     /// <summary>The comparison's row for this image. Shells, package managers and setuid files are those of the final filesystem.</summary>

@@ -1,3 +1,4 @@
+using Distill.Analysis.Inventory;
 using Distill.Oci;
 
 namespace Distill.Analysis.Inspect;
@@ -18,6 +19,9 @@ public sealed record ImageInspection
     public required FilesystemSummary Filesystem { get; init; }
     public required WastedSpace Wasted { get; init; }
     public required IReadOnlyList<AttackSurfaceFinding> AttackSurface { get; init; }
+
+    /// <summary>Packages from dpkg, apk, Go build info and .NET deps.json, gathered in the same pass.</summary>
+    public required PackageInventoryResult Packages { get; init; }
 
     public Digest Digest => Manifest.Digest;
 

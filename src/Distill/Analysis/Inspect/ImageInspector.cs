@@ -1,3 +1,4 @@
+using Distill.Analysis.Inventory;
 using Distill.Oci;
 
 namespace Distill.Analysis.Inspect;
@@ -19,10 +20,12 @@ public static class ImageInspector
 
         var tree = new FilesystemTree();
         var efficiency = new EfficiencyTally();
+        var packages = new PackageCollector();
         foreach (var scan in scans)
         {
             efficiency.AddLayer(scan, tree); // before the layer is applied: dive sizes a removed directory in the layers below
             tree.Apply(scan);
+            ApplyPackages(scan, packages);
         }
         tree.ComputeTotals();
 
@@ -37,7 +40,36 @@ public static class ImageInspector
             Filesystem = Summarize(tree, options.Top),
             Wasted = efficiency.Result(options.Top),
             AttackSurface = AttackSurfaceScanner.Scan(tree, image.Config.Config, scans.SelectMany(s => s.Secrets)),
+            Packages = packages.Finish(),
         };
+    }
+
+    /// <summary>
+    /// The inventory's view after one more layer: what it removes (whiteouts, opaque directories) or replaces is
+    /// forgotten, then what it holds is taken — the layers were read in parallel, each into its own collector.
+    /// </summary>
+    private static void ApplyPackages(LayerScan scan, PackageCollector packages)
+    {
+        foreach (var entry in scan.Entries)
+        {
+            var path = "/" + entry.Path;
+            switch (entry.Role)
+            {
+                case LayerEntryRole.Whiteout:
+                    packages.Forget(path);
+                    break;
+                case LayerEntryRole.Opaque:
+                    packages.Forget(path);
+                    break;
+                case LayerEntryRole.Content when entry.Kind == TarEntryKind.Directory:
+                    packages.ForgetExact(path);
+                    break;
+                default:
+                    packages.Forget(path);
+                    break;
+            }
+        }
+        packages.Absorb(scan.Packages);
     }
 
     /// <summary>Layers with their history: entries marked <c>empty_layer</c> made no layer, the others line up in order.</summary>

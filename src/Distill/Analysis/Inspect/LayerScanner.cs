@@ -1,10 +1,12 @@
+using Distill.Analysis.Inventory;
 using Distill.Oci;
 
 namespace Distill.Analysis.Inspect;
 
 /// <summary>
 /// Reads one layer's tar once, start to end, keeping each entry's metadata (whiteouts and opaque markers as such, not
-/// applied) and reading only the few small files <see cref="SecretDetector"/> wants to see. Nothing touches the disk.
+/// applied) and reading only the few small files <see cref="SecretDetector"/> wants to see and what <see cref="PackageCollector"/>
+/// wants (package databases; executables, scanned for Go build info as they stream past). Nothing touches the disk.
 /// </summary>
 internal static class LayerScanner
 {
@@ -17,6 +19,7 @@ internal static class LayerScanner
         using var reader = new TarStreamReader(buffered, what, leaveOpen: true);
         var entries = new List<LayerEntry>();
         var secrets = new List<SecretMatch>();
+        var packages = new PackageCollector();
         long filesSize = 0;
         while (await reader.ReadNextAsync(ct) is { } header)
         {
@@ -43,18 +46,24 @@ internal static class LayerScanner
                 continue;
             filesSize += header.Size;
             var detail = SecretDetector.MatchName(path);
+            byte[]? bytes = null;
             if (detail is null && SecretDetector.WantsContent(path, header.Size))
             {
-                var bytes = new byte[header.Size];
+                bytes = new byte[header.Size];
                 await reader.OpenData().ReadExactlyAsync(bytes, ct);
                 detail = SecretDetector.MatchContent(path, bytes);
             }
             if (detail is not null)
                 secrets.Add(new SecretMatch("/" + path, index, detail));
+            if (PackageCollector.Wants("/" + path, header.Mode))
+            {
+                await using var data = bytes is null ? reader.OpenData() : new MemoryStream(bytes, writable: false);
+                await packages.ObserveAsync("/" + path, header.Mode, header.Size, data, ct);
+            }
         }
         // the end-of-archive blocks (and any padding after them) are part of the tar's length
         await buffered.CopyToAsync(Stream.Null, ct);
-        return new LayerScan(index, entries, counted.BytesRead, filesSize, secrets);
+        return new LayerScan(index, entries, counted.BytesRead, filesSize, secrets, packages);
     }
 
     /// <summary>Entries that climb out of the root are ignored, as <see cref="ImageFilesystem"/> ignores them.</summary>

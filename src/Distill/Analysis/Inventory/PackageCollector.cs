@@ -42,6 +42,25 @@ public sealed class PackageCollector
             _goBinaries.Remove(key);
     }
 
+    /// <summary>Drops exactly one path (a directory entry that replaces a directory keeps what is beneath it).</summary>
+    public void ForgetExact(string path)
+    {
+        _databases.Remove(path);
+        _goBinaries.Remove(path);
+    }
+
+    /// <summary>
+    /// Takes what <paramref name="upper"/> observed (one layer's files, collected while layers are read in parallel)
+    /// over what this collector holds; the caller has already forgotten what that layer removes or replaces.
+    /// </summary>
+    public void Absorb(PackageCollector upper)
+    {
+        foreach (var (path, bytes) in upper._databases)
+            _databases[path] = bytes;
+        foreach (var (path, info) in upper._goBinaries)
+            _goBinaries[path] = info;
+    }
+
     /// <summary>The packages from everything observed.</summary>
     public PackageInventoryResult Finish() => PackageInventory.Build(_databases, _goBinaries);
 }

@@ -205,4 +205,38 @@ public sealed class ImageInspectorTests
         Assert.Equal(binary.Length, inspection.Filesystem.FilesSize);
         Assert.Equal([new SizedPath("/app", binary.Length, 0)], inspection.Filesystem.LargestFiles);
     }
+
+    [Fact]
+    public async Task Packages_come_from_the_same_pass_as_the_inventory_of_the_final_filesystem()
+    {
+        var image = await Transports.ReadAsync(new OciLayoutReference(DebianBase.Path, DebianBase.Tag), new TransportOptions(), Ct);
+        var inspection = await InspectAsync(image);
+        var inventory = await Distill.Analysis.Inventory.PackageInventory.ScanAsync(image, Ct);
+
+        Assert.True(inspection.Packages.Packages.Count > 50, $"{inspection.Packages.Packages.Count} packages");
+        Assert.Equal(inventory.Packages.Select(p => p.Purl), inspection.Packages.Packages.Select(p => p.Purl));
+    }
+
+    [Fact]
+    public async Task Packages_follow_whiteouts_and_replacements_across_layers_read_in_parallel()
+    {
+        const string dpkg = "Package: one\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n";
+        const string dpkg2 = "Package: two\nStatus: install ok installed\nVersion: 2.0\nArchitecture: amd64\n\n";
+        const string apk = "P:musl\nV:1.2.5-r0\nA:x86_64\n\n";
+        var image = await CreateAsync(null, null,
+            [Directory("var/"), Directory("var/lib/"), Directory("var/lib/dpkg/"), Text("var/lib/dpkg/status", dpkg),
+             Directory("lib/"), Directory("lib/apk/"), Directory("lib/apk/db/"), Text("lib/apk/db/installed", apk)],
+            [Text("var/lib/dpkg/status", dpkg2), Whiteout("lib/apk")],
+            [Directory("var/lib/dpkg/")]);
+
+        var packages = (await InspectAsync(image)).Packages.Packages;
+
+        Assert.Equal(["two"], packages.Select(p => p.Name));
+        Assert.Equal("2.0", packages[0].Version);
+
+        var opaque = await CreateAsync(null, null,
+            [Directory("var/"), Directory("var/lib/"), Directory("var/lib/dpkg/"), Text("var/lib/dpkg/status", dpkg)],
+            [Directory("var/lib/"), (new TarEntryHeader { Name = "var/lib/.wh..wh..opq", Kind = TarEntryKind.File, Mode = 0x1a4 }, [])]);
+        Assert.Empty((await InspectAsync(opaque)).Packages.Packages);
+    }
 }

@@ -59,13 +59,17 @@ public sealed class InspectCommandTests
         Assert.Contains("/usr/bin/su", Paths(json, "setuidFiles"));
         Assert.Contains("/usr/bin/passwd", Paths(json, "setuidFiles"));
         Assert.True(json["rootUser"]!.GetValue<bool>());
-        Assert.Empty(json["packages"]!.AsArray());
+        var packages = json["packages"]!.AsArray();
+        Assert.True(packages.Count > 50, $"{packages.Count} packages");
+        var dpkg = Assert.Single(packages, p => p!["name"]!.GetValue<string>() == "dpkg")!;
+        Assert.Equal("deb", dpkg["type"]!.GetValue<string>());
+        Assert.StartsWith("pkg:deb/debian/dpkg@" + dpkg["version"]!.GetValue<string>(), dpkg["purl"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, json["wastedBytes"]!.GetValue<long>());
         Assert.Equal(1.0, json["efficiency"]!.GetValue<double>());
 
         var text = await sandbox.RunAsync("inspect", Debian);
         AssertExit(text, 0);
-        foreach (var part in new[] { "Digest      sha256:", "Platform    linux/amd64", "Layers", "Largest files", "Largest directories", "Wasted space: 0B", "efficiency 100.00 %", "shells:", "/usr/bin/bash", "root user:" })
+        foreach (var part in new[] { "Digest      sha256:", "Platform    linux/amd64", "Layers", "Largest files", "Largest directories", "Wasted space: 0B", "efficiency 100.00 %", "shells:", "/usr/bin/bash", "root user:", $"Packages: {packages.Count} (deb {packages.Count})" })
             Assert.Contains(part, text.Stdout, StringComparison.Ordinal);
     }
 
