@@ -8,7 +8,7 @@ namespace Distill.Cli.Commands;
 /// <summary>
 /// <c>distill build [CONTEXT] [-f FILE] [-t REF]... [-o DEST]...</c>: a Dockerfile built without a daemon, flags as
 /// docker build names them. <c>-t</c> tags the result in the local store; each <c>-o</c> is a further output in any
-/// transport.
+/// transport. The image is verified before anything is written (<see cref="BuildVerifyOption"/>).
 /// </summary>
 internal static class BuildCommand
 {
@@ -39,6 +39,8 @@ internal static class BuildCommand
             context, file, tags, outputs, target, buildArgs, secrets, noCache, platform, progress, runtime, network, iidFile, metadataFile, compression, quiet,
         };
         registry.AddTo(command);
+        var verify = BuildVerifyOption.Create();
+        command.Options.Add(verify);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var destinations = new List<ImageReference>();
@@ -74,6 +76,7 @@ internal static class BuildCommand
                 Compression = layerCompression,
                 Progress = printer,
                 Transport = transport,
+                Verify = BuildVerifyOption.Mode(result.GetValue(verify)!),
             };
             BuildResult built;
             try

@@ -90,7 +90,8 @@ public sealed class BuildExecutor
         var output = await executor.StageAsync(graph.Target.Index, failed.Token);
         var image = await executor.ExportAsync(output, ct);
         await ContentChecksums.SaveAsync(checksums, ct);
-        return new BuildResult(image, executor._run, executor._cached);
+        var verification = await BuildVerifyStep.RunAsync(executor, image, ct);
+        return new BuildResult(image, executor._run, executor._cached) { Verification = verification };
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>

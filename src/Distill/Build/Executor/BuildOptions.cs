@@ -24,6 +24,8 @@ public sealed record BuildOptions
     public TransportOptions Transport { get; init; } = new();
     /// <summary>An HTTP client for ADD of URLs (null: one is made when needed).</summary>
     public HttpClient? Http { get; init; }
+    /// <summary>Verify the final image before returning it (<c>--verify</c>); off by default here, warn in the CLI.</summary>
+    public BuildVerification Verify { get; init; } = BuildVerification.Off;
     /// <summary>overlayfs or copy, ahead of <c>DISTILL_SNAPSHOTTER</c> (tests in one process choose per build).</summary>
     internal string? Snapshotter { get; init; }
 }
