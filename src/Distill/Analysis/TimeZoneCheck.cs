@@ -12,6 +12,10 @@ namespace Distill.Analysis;
 /// path) whose file is missing — glibc, Go and .NET all read it; POSIX rules (<c>CET-1CEST</c>) and UTC need no file;</item>
 /// <item>a Go binary whose function table holds <c>time.LoadLocation</c>: the linker drops it unless the program (or
 /// a library it calls) loads zones by name — absent from hello-world and net/http servers;</item>
+/// <item>a .NET Native AOT binary that can look zones up by id (<c>FindSystemTimeZoneById</c>): its message "The time zone
+/// ID '{0}' was not found on the local computer" (or, with UseSystemResourceKeys, the key <c>TimeZoneNotFound_MissingData</c>)
+/// is linked only then — <c>DateTime.Now</c> alone does not link it; with <c>InvariantTimezone</c> the linker drops the
+/// whole tzdata reader, <c>/usr/share/zoneinfo/</c> (UTF-16) included, and TZ is ignored;</item>
 /// <item>no finding for a Go binary that embeds <c>time/tzdata</c> (its own database; <c>time/tzdata.loadFromEmbeddedTZData</c>
 /// in the function table) or whose Env sets <c>ZONEINFO</c> to a file in the image.</item>
 /// </list>
@@ -35,6 +39,9 @@ public static class TimeZoneCheck
         if (elf.Go is not null && (bytes.IndexOf("time/tzdata.loadFromEmbeddedTZData"u8) >= 0
             || (env.TryGetValue("ZONEINFO", out var zip) && zip.Length > 0 && IsFile(fs, zip))))
             return [];
+        // .NET strings are UTF-16; without the reader's directory the time zone code is not there (or invariant)
+        if (elf.IsDotNetAot && bytes.IndexOf(DotNetZoneInfo) < 0)
+            return [];
         var directories = elf.Go is not null ? GoZoneSources
             : env.TryGetValue("TZDIR", out var tzdir) && tzdir.StartsWith('/') ? [tzdir] : [ZoneInfo];
         if (env.TryGetValue("TZ", out var tz) && ZoneName(tz) is { } zone)
@@ -45,10 +52,14 @@ public static class TimeZoneCheck
                     $"the image sets TZ={tz} but {candidates[0]} is not in it: {path} will keep time in UTC (add tzdata)", candidates[0])];
             return [];
         }
-        if (elf.Go is not null && bytes.IndexOf("time.LoadLocation\0"u8) >= 0 && !GoZoneSources.Any(d => RootPath.Resolve(fs, d) is { Exists: true, Entry.Kind: TarEntryKind.Directory }))
+        if (elf.Go is not null && bytes.IndexOf("time.LoadLocation\0"u8) >= 0 && !directories.Any(d => IsDirectory(fs, d)))
             return [new VerifyFinding(VerifyRules.TimeZoneDataMissing, VerifySeverity.Warning,
                 $"{path} is Go and loads time zones by name (time.LoadLocation) but the image has no {ZoneInfo}: every zone but UTC fails to load " +
                 "(add tzdata, or build with import _ \"time/tzdata\")", path)];
+        if (elf.IsDotNetAot && (bytes.IndexOf(DotNetNotFound) >= 0 || bytes.IndexOf(DotNetNotFoundKey) >= 0) && !directories.Any(d => IsDirectory(fs, d)))
+            return [new VerifyFinding(VerifyRules.TimeZoneDataMissing, VerifySeverity.Warning,
+                $"{path} is .NET and looks time zones up by id (TimeZoneInfo.FindSystemTimeZoneById) but the image has no {directories[0]}: " +
+                "every id but UTC throws TimeZoneNotFoundException (add tzdata)", path)];
         return [];
     }
 
@@ -63,6 +74,12 @@ public static class TimeZoneCheck
             return null;
         return name;
     }
+
+    private static readonly byte[] DotNetZoneInfo = System.Text.Encoding.Unicode.GetBytes(ZoneInfo + "/");
+    private static readonly byte[] DotNetNotFound = System.Text.Encoding.Unicode.GetBytes("was not found on the local computer");
+    private static readonly byte[] DotNetNotFoundKey = System.Text.Encoding.Unicode.GetBytes("TimeZoneNotFound_MissingData");
+
+    private static bool IsDirectory(IRootFilesystem fs, string path) => RootPath.Resolve(fs, path) is { Exists: true, Entry.Kind: TarEntryKind.Directory };
 
     private static bool IsFile(IRootFilesystem fs, string path) => RootPath.Resolve(fs, path) is { Exists: true, Entry.Kind: TarEntryKind.File };
 }

@@ -64,6 +64,36 @@ public sealed class TimeZoneCheckTests
         Assert.Equal("/etc/localtime", Assert.Single(await TzFindingsAsync(await ScratchAsync("/sbin/ldconfig", ["TZ=/etc/localtime"]))).Path);
     }
 
+    [Fact]
+    public async Task Dotnet_needs_zoneinfo_for_lookups_by_id_and_ignores_tz_when_its_time_zone_code_is_trimmed_away()
+    {
+        // the real AOT calculator links no TimeZoneInfo; the markers a program with it carries (measured on AOT builds of
+        // DateTime.Now, FindSystemTimeZoneById, InvariantTimezone) are appended as the linker would leave them: UTF-16
+        var calculator = await File.ReadAllBytesAsync(Path.Combine(await IcuCalculator.GetAsync(), "calculator"), Ct);
+        using var temp = new TempDir();
+        string Variant(string name, params string[] markers)
+        {
+            var path = temp[name];
+            File.WriteAllBytes(path, [.. calculator, .. markers.SelectMany(m => System.Text.Encoding.Unicode.GetBytes(m + "\0"))]);
+            return path;
+        }
+        var invariant = Variant("invariant");
+        var local = Variant("local", "/usr/share/zoneinfo/");
+        var byId = Variant("by-id", "/usr/share/zoneinfo/", "The time zone ID '{0}' was not found on the local computer.");
+        var byIdKeys = Variant("by-id-keys", "/usr/share/zoneinfo/", "TimeZoneNotFound_MissingData");
+
+        Assert.Empty(await TzFindingsAsync(await ScratchAsync(invariant, ["TZ=Europe/Berlin"])));
+        Assert.Empty(await TzFindingsAsync(await ScratchAsync(local, [])));
+        Assert.Single(await TzFindingsAsync(await ScratchAsync(local, ["TZ=Europe/Berlin"])));
+        foreach (var binary in new[] { byId, byIdKeys })
+        {
+            var finding = Assert.Single(await TzFindingsAsync(await ScratchAsync(binary, [])));
+            Assert.Contains("FindSystemTimeZoneById", finding.Message, StringComparison.Ordinal);
+            Assert.Empty(await TzFindingsAsync(await ScratchAsync(binary, [], TarBytes.Directory("usr/share/zoneinfo"))));
+            Assert.Empty(await TzFindingsAsync(await ScratchAsync(binary, ["TZDIR=/zones"], TarBytes.Directory("zones"))));
+        }
+    }
+
     [Theory]
     [InlineData("Europe/Berlin", "Europe/Berlin")]
     [InlineData(":America/New_York", "America/New_York")]
