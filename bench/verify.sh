@@ -3,7 +3,7 @@
 # apt-get install golang-go + go build; 4 gzip layers, 490 MB compressed) next to one `gzip -dc` pass over the same
 # layer blobs, in the same run — the floor for any tool that must see every tar header of a gzip image. Also times one
 # pass of System.IO.Compression (zlib-ng, what distill decompresses with) over the blobs, through
-# bench/Distill.Bench's `gunzip` (so decompression speed and verify's own work can be told apart).
+# bench/Distill.Bench's `gunzip` (so decompression speed and verify's own work can be told apart), and `pigz -dc`.
 # Rounds go round-robin (the first command rotates); medians of wall-clock seconds and of CPU seconds (user + sys),
 # and the ratios verify / gzip -dc (goal: ≤ 1).
 #
@@ -45,13 +45,14 @@ run() {  # run NAME COMMAND...: time one run (wall, user + sys), output in $work
   wall[$name]+="$w "
   cpu[$name]+="$(echo "$u + $s" | bc) "
 }
-names=(verify gzip dotnet)
+names=(verify gzip pigz dotnet)
 for ((r = 0; r < REPS; r++)); do
   for ((i = 0; i < ${#names[@]}; i++)); do
     name=${names[$(((i + r) % ${#names[@]}))]}
     case $name in
       verify) run verify "$DISTILL" verify "oci:$image:latest" ;;
       gzip) run gzip sh -c 'cat "$@" | gzip -dc | wc -c' sh "${blobs[@]}" ;;
+      pigz) run pigz sh -c 'cat "$@" | pigz -dc | wc -c' sh "${blobs[@]}" ;;
       dotnet) run dotnet dotnet "$work/bench/Distill.Bench.dll" gunzip "${blobs[@]}" ;;
     esac
   done
@@ -66,12 +67,13 @@ echo
 echo "image: $image ($((compressed / 1000000)) MB compressed, $((uncompressed / 1000000)) MB of tar, ${#blobs[@]} layers), $REPS rounds, medians"
 printf '%-44s %10s %10s\n' "" "wall s" "cpu s"
 declare -A mw mc
-for name in verify gzip dotnet; do
+for name in verify gzip pigz dotnet; do
   mw[$name]=$(echo "${wall[$name]}" | median)
   mc[$name]=$(echo "${cpu[$name]}" | median)
 done
 printf '%-44s %10s %10s\n' "distill verify" "${mw[verify]}" "${mc[verify]}"
 printf '%-44s %10s %10s\n' "gzip -dc (one pass over the layer blobs)" "${mw[gzip]}" "${mc[gzip]}"
+printf '%-44s %10s %10s\n' "pigz -dc (one pass)" "${mw[pigz]}" "${mc[pigz]}"
 printf '%-44s %10s %10s\n' "System.IO.Compression (one pass)" "${mw[dotnet]}" "${mc[dotnet]}"
 echo "verify / gzip -dc: wall $(ratio "${mw[verify]}" "${mw[gzip]}")x, cpu $(ratio "${mc[verify]}" "${mc[gzip]}")x (goal <= 1)"
 echo "System.IO.Compression / gzip -dc: wall $(ratio "${mw[dotnet]}" "${mw[gzip]}")x, cpu $(ratio "${mc[dotnet]}" "${mc[gzip]}")x"
