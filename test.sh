@@ -6,8 +6,8 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-packages=(skopeo umoci oci-image-tool runc crun podman uidmap clang lld gzip pigz zstd file buildah docker-registry apache2-utils docker.io golang-go libcap2-bin xz-utils chromium)
-commands=(skopeo umoci oci-image-tool runc crun podman newuidmap clang ld.lld gzip pigz zstd file buildah docker-registry htpasswd dockerd go setcap xz chromium)
+packages=(skopeo umoci oci-image-tool runc crun podman uidmap clang lld gzip pigz zstd file buildah docker-registry apache2-utils docker.io golang-go libcap2-bin xz-utils chromium python3.11-minimal)
+commands=(skopeo umoci oci-image-tool runc crun podman newuidmap clang ld.lld gzip pigz zstd file buildah docker-registry htpasswd dockerd go setcap xz chromium /usr/bin/python3.11)
 missing=()
 for i in "${!commands[@]}"; do
   command -v "${commands[$i]}" >/dev/null 2>&1 || [[ -x "/usr/sbin/${commands[$i]}" ]] || missing+=("${packages[$i]}")

@@ -10,8 +10,11 @@ switch (what)
     case "dockerfile":
         DockerfileBench.Run();
         break;
+    case "gunzip":
+        GunzipBench.Run(args[1..]);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark {what}; available: dockerfile");
+        Console.Error.WriteLine($"unknown benchmark {what}; available: dockerfile, gunzip FILE...");
         return 2;
 }
 return 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Distill.Analysis;
 using Distill.Build;
 
 namespace Distill.Cli;
@@ -8,7 +9,7 @@ namespace Distill.Cli;
 /// <summary>
 /// The build's progress on stderr: BuildKit's plain lines (<c>#7 [build 3/5] RUN ...</c>, output lines prefixed
 /// with the step and its elapsed seconds, <c>#7 CACHED</c>, <c>#7 DONE 1.2s</c>); with <c>json</c>, one JSON object a
-/// line (event, step, stage, index, count, text, seconds). On a terminal (<c>tty</c>) <see cref="For"/> picks the live
+/// line (event, step, stage, index, count, text, seconds; a verify <c>finding</c> adds rule, severity and path). On a terminal (<c>tty</c>) <see cref="For"/> picks the live
 /// view, <see cref="TtyBuildProgress"/>.
 /// </summary>
 internal sealed class BuildProgressPrinter : IBuildProgress
@@ -66,6 +67,9 @@ internal sealed class BuildProgressPrinter : IBuildProgress
 
     public void Message(string text) => Write("message", null, text, null, text);
 
+    /// <summary>Plain: <c>#9 warning: MESSAGE [rule]</c> as verify prints it; json: a <c>finding</c> event with rule, severity and path.</summary>
+    public void Finding(BuildStep step, VerifyFinding finding) => Write("finding", step, finding.Message, null, $"#{step.Id} {finding}", finding);
+
     private double Seconds(BuildStep step)
     {
         lock (_gate)
@@ -75,7 +79,7 @@ internal sealed class BuildProgressPrinter : IBuildProgress
         }
     }
 
-    private void Write(string kind, BuildStep? step, string text, double? seconds, string plain)
+    private void Write(string kind, BuildStep? step, string text, double? seconds, string plain, VerifyFinding? finding = null)
     {
         string line;
         if (_mode == "json")
@@ -93,6 +97,13 @@ internal sealed class BuildProgressPrinter : IBuildProgress
                     writer.WriteString("stage", step.Stage);
                     writer.WriteNumber("index", step.Index);
                     writer.WriteNumber("count", step.Count);
+                }
+                if (finding is not null)
+                {
+                    writer.WriteString("rule", finding.Rule.Id);
+                    writer.WriteString("severity", finding.Severity == VerifySeverity.Error ? "error" : "warning");
+                    if (finding.Path is not null)
+                        writer.WriteString("path", finding.Path);
                 }
                 writer.WriteString(kind == "output" ? "line" : "text", text);
                 if (seconds is { } s)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Distill.Analysis;
 using Distill.Build;
 
 namespace Distill.Cli;
@@ -21,6 +22,7 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
     private readonly Lock _gate = new();
     private readonly List<TtyRow> _rows = [];
     private readonly Dictionary<int, TtyRow> _steps = [];
+    private readonly List<VerifyFinding> _findings = [];
     private readonly TimeSpan _start;
     private readonly Timer? _timer;
     private int _drawnLines;
@@ -94,6 +96,13 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
         }
     }
 
+    /// <summary>Kept for the end: a frame shows a step's lines only while it runs, and findings must stay on screen.</summary>
+    public void Finding(BuildStep step, VerifyFinding finding)
+    {
+        lock (_gate)
+            _findings.Add(finding);
+    }
+
     /// <summary>Draws one live frame now (the timer calls this; tests call it instead of waiting).</summary>
     public void Redraw()
     {
@@ -116,9 +125,26 @@ internal sealed class TtyBuildProgress : IBuildProgress, IDisposable
             foreach (var row in _rows)
                 row.End(TtyRowState.Canceled, row.Time(now));
             Draw(now, final: true);
+            WriteFindings();
         }
         // a tick already waiting for the lock sees _ended and draws nothing
         _timer?.Dispose();
+    }
+
+    /// <summary>Below the last frame, as <c>distill verify</c> prints them.</summary>
+    private void WriteFindings()
+    {
+        if (_findings.Count == 0)
+            return;
+        try
+        {
+            _out.Write(string.Concat(_findings.Select(f => TerminalText.Clean(f.ToString()) + "\n")));
+            _out.Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // stderr went away: nothing to print on
+        }
     }
 
     private TtyRow Row(BuildStep step)

@@ -8,7 +8,7 @@ namespace Distill.Cli.Commands;
 /// <summary>
 /// <c>distill build [CONTEXT] [-f FILE] [-t REF]... [-o DEST]...</c>: a Dockerfile built without a daemon, flags as
 /// docker build names them. <c>-t</c> tags the result in the local store; each <c>-o</c> is a further output in any
-/// transport.
+/// transport. The image is verified before anything is written (<see cref="BuildVerifyOption"/>).
 /// </summary>
 internal static class BuildCommand
 {
@@ -41,6 +41,8 @@ internal static class BuildCommand
         registry.AddTo(command);
         var withDeps = new Option<bool>("--with-deps") { Description = "Add the entrypoint's loader, libraries and runtime loads, taken from the stage the final stage copies it from" };
         command.Options.Add(withDeps);
+        var verify = BuildVerifyOption.Create();
+        command.Options.Add(verify);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
             var destinations = new List<ImageReference>();
@@ -77,6 +79,7 @@ internal static class BuildCommand
                 Progress = printer,
                 Transport = transport,
                 WithDependencies = result.GetValue(withDeps),
+                Verify = BuildVerifyOption.Mode(result.GetValue(verify)!),
             };
             BuildResult built;
             try

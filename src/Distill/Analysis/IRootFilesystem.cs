@@ -20,4 +20,14 @@ public interface IRootFilesystem
     /// than <paramref name="limit"/> or unreadable are left out of the result.
     /// </summary>
     ValueTask<IReadOnlyDictionary<string, byte[]>> ReadFilesAsync(IReadOnlyCollection<string> paths, long limit, CancellationToken ct);
+
+    /// <summary>
+    /// The loader's view of resolved files (null: missing, unreadable or not ELF). By default the files are read and
+    /// parsed now; an image may have parsed them while it was indexed (<see cref="ImagePrefetch.ParseElf"/>).
+    /// </summary>
+    async ValueTask<IReadOnlyDictionary<string, ElfFile?>> ReadElfFilesAsync(IReadOnlyCollection<string> paths, CancellationToken ct)
+    {
+        var bytes = await ReadFilesAsync(paths, LibraryResolver.ElfLimit, ct);
+        return paths.Distinct(StringComparer.Ordinal).ToDictionary(p => p, p => bytes.TryGetValue(p, out var data) ? ElfReader.Read(data) : null, StringComparer.Ordinal);
+    }
 }

@@ -14,15 +14,17 @@ public sealed class ImageRootFilesystem : IRootFilesystem
     private readonly Dictionary<string, List<string>> _children;
     private readonly Dictionary<string, byte[]> _prefetched;
     private readonly string? _description;
+    private readonly Dictionary<string, ElfFile?> _parsed;
 
     private ImageRootFilesystem(IImage image, Dictionary<string, Node> entries, Dictionary<string, List<string>> children, Dictionary<string, byte[]> prefetched,
-        string? description)
+        Dictionary<string, ElfFile?> parsed, string? description)
     {
         _description = description;
         _image = image;
         _entries = entries;
         _children = children;
         _prefetched = prefetched;
+        _parsed = parsed;
     }
 
     public string Description => _description ?? $"image {_image.ManifestDescriptor.Digest}";
@@ -34,9 +36,17 @@ public sealed class ImageRootFilesystem : IRootFilesystem
     /// bytes) are read during the same pass (configuration such as <c>/etc/ld.so.cache</c> or <c>/etc/passwd</c>).
     /// <paramref name="description"/> names the image in messages (its reference), else its digest does.
     /// </summary>
-    public static async Task<ImageRootFilesystem> CreateAsync(IImage image, Func<string, bool>? prefetch, long prefetchLimit, CancellationToken ct,
-        string? description = null)
+    public static Task<ImageRootFilesystem> CreateAsync(IImage image, Func<string, bool>? prefetch, long prefetchLimit, CancellationToken ct,
+        string? description = null) =>
+        CreateAsync(image, new ImagePrefetch { Keep = prefetch is null ? null : (path, size) => size <= prefetchLimit && prefetch(path) }, ct, description);
+
+    /// <summary>
+    /// Indexes the image, keeping the files <see cref="ImagePrefetch.Keep"/> names and the loader view of those
+    /// <see cref="ImagePrefetch.ParseElf"/> names, all in the same pass (their bytes are decompressed anyway).
+    /// </summary>
+    public static async Task<ImageRootFilesystem> CreateAsync(IImage image, ImagePrefetch prefetch, CancellationToken ct, string? description = null)
     {
+        var parsed = new Dictionary<string, ElfFile?>(StringComparer.Ordinal);
         var entries = new Dictionary<string, Node>(StringComparer.Ordinal);
         var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var prefetched = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -51,14 +61,29 @@ public sealed class ImageRootFilesystem : IRootFilesystem
             entries[path] = new Node(
                 new RootEntry(path, header.Kind, header.Mode, header.Uid, header.Gid, header.Size, header.Kind == TarEntryKind.Hardlink ? "/" + TarEntryHeader.CleanName(header.LinkName) : header.LinkName),
                 entry.LayerIndex, entry.DataOffset, Implied: false);
-            if (data is not null && header.Size <= prefetchLimit && prefetch?.Invoke(path) == true)
+            if (data is null)
+                return;
+            if (prefetch.Keep?.Invoke(path, header.Size) == true)
             {
                 var bytes = new byte[header.Size];
                 await data.ReadExactlyAsync(bytes, token);
                 prefetched[path] = bytes;
             }
+            else if (header.Size <= LibraryResolver.ElfLimit && prefetch.ParseElf?.Invoke(path, header.Size) == true)
+            {
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)header.Size);
+                try
+                {
+                    await data.ReadExactlyAsync(buffer.AsMemory(0, (int)header.Size), token);
+                    parsed[path] = ElfReader.Read(buffer.AsSpan(0, (int)header.Size));
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
         }, ct);
-        return new ImageRootFilesystem(image, entries, children, prefetched, description);
+        return new ImageRootFilesystem(image, entries, children, prefetched, parsed, description);
     }
 
     public RootEntry? Lstat(string path)
@@ -111,6 +136,24 @@ public sealed class ImageRootFilesystem : IRootFilesystem
                 result[path] = bytes;
             }
         }
+        return result;
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, ElfFile?>> ReadElfFilesAsync(IReadOnlyCollection<string> paths, CancellationToken ct)
+    {
+        var result = new Dictionary<string, ElfFile?>(StringComparer.Ordinal);
+        var unread = new List<string>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            // a hard link shares its target's data, and so its loader view
+            if (DataNode(path) is { } node && _parsed.TryGetValue(node.Entry.Path, out var elf))
+                result[path] = elf;
+            else
+                unread.Add(path);
+        }
+        var bytes = await ReadFilesAsync(unread, LibraryResolver.ElfLimit, ct);
+        foreach (var path in unread)
+            result[path] = bytes.TryGetValue(path, out var data) ? ElfReader.Read(data) : null;
         return result;
     }
 

@@ -117,10 +117,10 @@ public sealed partial class LibraryResolver(IRootFilesystem fs, LoaderConfigurat
             if (round.Count == 0)
                 return results.Select(r => r!).ToList();
             var unread = round.Select(r => r.Path.Path).Where(path => !_parsed.ContainsKey(path)).Distinct().ToList();
-            var bytes = await fs.ReadFilesAsync(unread, ElfLimit, ct);
+            var elfs = await fs.ReadElfFilesAsync(unread, ct);
             foreach (var path in unread)
             {
-                var elf = bytes.TryGetValue(path, out var data) ? ElfReader.Read(data) : null;
+                var elf = elfs.GetValueOrDefault(path);
                 _parsed[path] = elf;
                 foreach (var problem in elf?.Problems ?? [])
                     notes.Add(new ClosureNote(path, problem));

@@ -12,7 +12,8 @@ namespace Distill.Analysis;
 /// <item>.NET with crypto linked in dlopens OpenSSL (<c>libssl.so.3</c> …) when it first uses it;</item>
 /// <item>Go and .NET programs that verify TLS certificates read a CA bundle from the usual places;</item>
 /// <item>glibc's NSS loads <c>libnss_SERVICE.so.2</c> for each service <c>/etc/nsswitch.conf</c> names for users,
-/// groups and hosts (files and dns are inside libc since glibc 2.34).</item>
+/// groups and hosts (files and dns are inside libc since glibc 2.34);</item>
+/// <item>tzdata for named time zones (<see cref="TimeZoneCheck"/>) and Python's standard library (<see cref="PythonStdlibCheck"/>).</item>
 /// </list>
 /// </summary>
 public static partial class RuntimeLoadCheck
@@ -51,6 +52,8 @@ public static partial class RuntimeLoadCheck
                 $"{path} can make TLS connections but the image has no CA bundle ({CaBundles[0]} or the like): certificate checks will fail", path));
         if (elf.Needed.Contains("libc.so.6"))
             findings.AddRange(await NssAsync(fs, loader, path, ct));
+        findings.AddRange(TimeZoneCheck.Run(fs, elf, bytes, path, env));
+        findings.AddRange(PythonStdlibCheck.Run(fs, elf, path, env));
         return findings;
     }
 

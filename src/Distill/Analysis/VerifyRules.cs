@@ -19,6 +19,8 @@ public static class VerifyRules
     public static readonly VerifyRule OpenSslMissing = new("openssl-missing", ".NET with cryptography finds OpenSSL");
     public static readonly VerifyRule CaBundleMissing = new("ca-bundle-missing", "A program that makes TLS connections finds a CA bundle");
     public static readonly VerifyRule NssModuleMissing = new("nss-module-missing", "Every NSS service /etc/nsswitch.conf names has its libnss module");
+    public static readonly VerifyRule TimeZoneDataMissing = new("tzdata-missing", "A program that uses named time zones finds tzdata");
+    public static readonly VerifyRule PythonStdlibMissing = new("python-stdlib-missing", "A Python interpreter finds its standard library");
     public static readonly VerifyRule UnknownUser = new("user-unknown", "USER given by name exists in /etc/passwd");
     public static readonly VerifyRule UnknownGroup = new("group-unknown", "A group given by name exists in /etc/group");
 }

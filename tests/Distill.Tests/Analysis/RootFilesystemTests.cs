@@ -57,6 +57,22 @@ public sealed class RootFilesystemTests
     }
 
     [Fact]
+    public async Task Verify_decompresses_each_layer_once_when_the_entrypoint_and_its_libraries_are_taken_in_the_index_pass()
+    {
+        using var temp = new TempDir();
+        var debian = await Transports.ReadAsync(new OciLayoutReference(DebianBase.Path, DebianBase.Tag), new TransportOptions { Store = new LocalStore(temp["store"]) }, Ct);
+        var counted = debian.Layers.Select(l => new LayerOpenCounter(l)).ToList();
+        // /bin/ls through the /bin -> usr/bin link; libselinux, libpcre2, libc and the loader through /lib64 and the cache
+        var image = Image.Create(debian.Config with { Config = (debian.Config.Config ?? new ContainerConfig()) with { Entrypoint = ["/bin/ls"], Cmd = null } }, counted);
+
+        var report = await ImageVerifier.VerifyAsync(image, Ct);
+
+        Assert.True(report.Ok && report.Findings.Count == 0, string.Join("\n", report.Findings));
+        Assert.Contains(report.Closure!.Libraries, l => l.Name == "libselinux.so.1");
+        Assert.All(counted, l => Assert.Equal(1, l.Opens));
+    }
+
+    [Fact]
     public async Task Symlinks_resolve_inside_the_image_root()
     {
         var fs = await TwoLayerImageAsync(path => path == "/etc/passwd");

@@ -21,11 +21,14 @@ public sealed class BuildTtyProgressCliTests
         var screen = AnsiScreen.Of(ok.Stderr);
         Assert.True(screen.CursorVisible, "the cursor is shown again");
         Assert.Equal("[+] Building", screen.Rows[0][..12]);
-        Assert.EndsWith("(3/3) FINISHED", screen.Rows[0], StringComparison.Ordinal);
-        Assert.Equal(4, screen.Rows.Count);
+        Assert.EndsWith("(4/4) FINISHED", screen.Rows[0], StringComparison.Ordinal);
+        Assert.Equal(6, screen.Rows.Count);
         Assert.StartsWith(" => [build 1/2] FROM oci:", screen.Rows[1], StringComparison.Ordinal);
         Assert.StartsWith(" => [build 2/2] RUN for i in 1 2 3", screen.Rows[2], StringComparison.Ordinal);
         Assert.StartsWith(" => [stage-1 2/2] COPY --from=build /etc/hostname /", screen.Rows[3], StringComparison.Ordinal);
+        // the build verifies its image (warn by default) and leaves the findings below the frame
+        Assert.StartsWith(" => [verify] entrypoint ", screen.Rows[4], StringComparison.Ordinal);
+        Assert.Equal("error: the image has no entrypoint and no command: nothing to run [no-command]", screen.Rows[5]);
         Assert.All(screen.Rows, row => Assert.True(TerminalText.Columns(row) < TerminalSize.DefaultWidth, row));
         LayoutValidator.AssertValid(sandbox["out"]);
 

@@ -312,6 +312,23 @@ public sealed class TtyBuildProgressTests
     }
 
     [Fact]
+    public void Verify_findings_stay_on_screen_below_the_last_frame()
+    {
+        using var view = new TtyViewHarness(width: 60);
+        var verify = view.Step("verify", 0, 0, "entrypoint /app");
+        view.Progress.Started(verify);
+        view.Progress.Finding(verify, new Distill.Analysis.VerifyFinding(Distill.Analysis.VerifyRules.CaBundleMissing, Distill.Analysis.VerifySeverity.Warning, "no CA bundle", "/app"));
+        view.Advance(0.2);
+        view.Progress.Completed(verify, TimeSpan.FromSeconds(0.2));
+        Assert.DoesNotContain(view.Frame().Rows, r => r.Contains("no CA bundle", StringComparison.Ordinal));
+
+        var screen = view.End();
+
+        Assert.Equal("warning: no CA bundle [ca-bundle-missing]", screen.Rows[^1]);
+        Assert.Equal(view.Line(" => [verify] entrypoint /app", "0.2s"), screen.Rows[^2]);
+    }
+
+    [Fact]
     public void Progress_modes_choose_the_live_view_only_for_a_terminal()
     {
         using var output = new StringWriter();

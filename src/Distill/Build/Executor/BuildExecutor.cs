@@ -93,7 +93,8 @@ public sealed class BuildExecutor
         if (options.WithDependencies)
             (image, dependencies) = await FinalStageDependencies.AddAsync(executor, output, image, ct);
         await ContentChecksums.SaveAsync(checksums, ct);
-        return new BuildResult(image, executor._run, executor._cached) { Dependencies = dependencies };
+        var verification = await BuildVerifyStep.RunAsync(executor, image, ct);
+        return new BuildResult(image, executor._run, executor._cached) { Dependencies = dependencies, Verification = verification };
     }
 
     /// <summary>overlayfs when this kernel lets us mount it (or <c>DISTILL_SNAPSHOTTER=overlayfs|copy</c> says which), copying otherwise.</summary>

@@ -26,6 +26,8 @@ public sealed record BuildOptions
     public HttpClient? Http { get; init; }
     /// <summary>Add the entrypoint's dependencies from the stage the final stage copies it from (<see cref="FinalStageDependencies"/>).</summary>
     public bool WithDependencies { get; init; }
+    /// <summary>Verify the final image before returning it (<c>--verify</c>); off by default here, warn in the CLI.</summary>
+    public BuildVerification Verify { get; init; } = BuildVerification.Off;
     /// <summary>overlayfs or copy, ahead of <c>DISTILL_SNAPSHOTTER</c> (tests in one process choose per build).</summary>
     internal string? Snapshotter { get; init; }
 }

@@ -7,4 +7,6 @@ public sealed record BuildResult(IImage Image, int StepsRun, int StepsCached)
 {
     /// <summary>What <c>--with-deps</c> added (null without it).</summary>
     public Analysis.DependencyCopyPlan? Dependencies { get; init; }
+    /// <summary>What verifying the image found (null when <see cref="BuildOptions.Verify"/> is off).</summary>
+    public Analysis.VerifyReport? Verification { get; init; }
 }

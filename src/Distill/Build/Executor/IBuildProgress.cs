@@ -10,6 +10,9 @@ public interface IBuildProgress
     void Failed(BuildStep step, string error);
     /// <summary>A message outside any step (resolving a base image, exporting).</summary>
     void Message(string text);
+
+    /// <summary>What verifying the final image found (<c>--verify</c>); shown as an output line unless the view says more.</summary>
+    void Finding(BuildStep step, Analysis.VerifyFinding finding) => Output(step, finding.ToString());
 }
 
 /// <summary>One step of a build, numbered as BuildKit numbers them: <c>#7 [build 3/5] RUN go build</c>.</summary>
