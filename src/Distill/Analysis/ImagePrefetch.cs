@@ -1,7 +1,7 @@
 namespace Distill.Analysis;
 
 /// <summary>
-/// What <see cref="ImageRootFilesystem.CreateAsync(Oci.IImage, ImagePrefetch, CancellationToken)"/> reads while it indexes:
+/// What <see cref="ImageRootFilesystem.CreateAsync(Oci.IImage, ImagePrefetch, CancellationToken, string?)"/> reads while it indexes:
 /// a gzip layer can only be read from its start, so anything taken during that pass saves a later one.
 /// </summary>
 public sealed record ImagePrefetch

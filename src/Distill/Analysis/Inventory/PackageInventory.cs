@@ -14,7 +14,7 @@ public static class PackageInventory
 
     /// <summary>
     /// The small files the inventory parses: dpkg <c>status</c> and <c>status.d/*</c>, apk <c>installed</c>,
-    /// os-release, <c>*.deps.json</c>. Pass it as <see cref="ImageRootFilesystem.CreateAsync"/>'s <c>prefetch</c>
+    /// os-release, <c>*.deps.json</c>. Pass it as <see cref="ImageRootFilesystem.CreateAsync(Oci.IImage, Func{string, bool}?, long, CancellationToken, string?)"/>'s <c>prefetch</c>
     /// (with <see cref="DatabaseLimit"/>) so <see cref="ScanAsync(IRootFilesystem, CancellationToken)"/> finds them in memory.
     /// </summary>
     public static bool IsDatabase(string path) =>
