@@ -12,7 +12,7 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is Distill.Build.BuildException or Distill.Dockerfile.DockerfileSyntaxException or Distill.Dockerfile.DockerIgnoreException or Distill.Registry.Configuration.RegistryBlockedException or Distill.Registry.Configuration.RegistryConfigurationException or Distill.Registry.RegistryException or Distill.Registry.TransientRegistryException or HttpRequestException or TimeoutException or InvalidImageException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception e) when (IsExpected(e))
         {
             await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
             return 1;
@@ -23,6 +23,16 @@ internal static class CommandRunner
             return 130;
         }
     }
+
+    /// <summary>
+    /// Failures that are the input's or the environment's, not Distill's: they get one line on stderr, never a stack
+    /// trace (bad references, unreadable or invalid images, registry and network errors, build and Dockerfile errors).
+    /// </summary>
+    public static bool IsExpected(Exception e) => e is Distill.Build.BuildException or Distill.Dockerfile.DockerfileSyntaxException
+        or Distill.Dockerfile.DockerIgnoreException or Distill.Registry.Configuration.RegistryBlockedException
+        or Distill.Registry.Configuration.RegistryConfigurationException or Distill.Registry.RegistryException
+        or Distill.Registry.TransientRegistryException or HttpRequestException or TimeoutException or InvalidImageException
+        or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException;
 
     public static ImageReference ParseReference(string value) => ImageReference.Parse(value);
 

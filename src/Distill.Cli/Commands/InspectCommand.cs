@@ -30,7 +30,7 @@ internal static class InspectCommand
         var failOn = new Option<string[]>("--fail-on") { Description = $"Fail when the image has any of these (comma-separated, repeatable): {string.Join(", ", AttackSurfaceKinds.All)}" };
         var registry = new RegistryOptions();
         var command = new Command("inspect", "Show an image's layers, sizes, wasted space and attack surface; fail CI on limits") { image, json, platform, top, maxSize, maxWasted, minEfficiency, failOn };
-        registry.AddTo(command);
+        registry.AddSourceTo(command);
         command.SetAction(async (result, ct) =>
         {
             InspectGates gates;
@@ -67,10 +67,7 @@ internal static class InspectCommand
             var image = await Transports.ReadAsync(reference, transport, ct);
             inspection = await ImageInspector.InspectAsync(image, options, ct);
         }
-        catch (Exception e) when (e is InvalidImageException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException
-            or CryptographicException or NotSupportedException or HttpRequestException or Distill.Registry.RegistryException
-            or Distill.Registry.TransientRegistryException or Distill.Registry.Configuration.RegistryConfigurationException
-            or Distill.Registry.Configuration.RegistryBlockedException or TimeoutException)
+        catch (Exception e) when (CommandRunner.IsExpected(e) || e is NotSupportedException)
         {
             await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
             return UsageError;

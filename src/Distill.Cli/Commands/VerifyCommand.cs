@@ -17,24 +17,27 @@ internal static class VerifyCommand
 
     public static Command Create()
     {
-        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, NAME[:TAG] in the local store)" };
+        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO[:TAG], NAME[:TAG] in the local store)" };
         var json = new Option<bool>("--json") { Description = "Print {\"ok\": bool, \"findings\": [{\"rule\", \"severity\", \"message\", \"path\"}]}" };
         var platform = new Option<string>("--platform") { Description = "Platform to pick from a multi-platform image", DefaultValueFactory = _ => "linux/amd64" };
+        var registry = new RegistryOptions();
         var command = new Command("verify", "Check that an image's entrypoint can run: file, interpreter, libraries, user — without running it") { image, json, platform };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(image)!, result.GetValue(platform)!, result.GetValue(json), ct));
+        registry.AddSourceTo(command);
+        command.SetAction((result, ct) => RunAsync(result, registry, result.GetValue(image)!, result.GetValue(platform)!, result.GetValue(json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string reference, string platform, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult result, RegistryOptions registry, string reference, string platform, bool json, CancellationToken ct)
     {
         VerifyReport report;
         try
         {
-            var options = new TransportOptions { Platform = Platform.Parse(platform), Store = LocalStore.Default };
-            var image = await Transports.ReadAsync(ImageReference.Parse(reference), options, ct);
+            var source = ImageReference.Parse(reference);
+            var options = registry.Create(result, Platform.Parse(platform), source, null);
+            var image = await Transports.ReadAsync(source, options, ct);
             report = await ImageVerifier.VerifyAsync(image, ct);
         }
-        catch (Exception e) when (e is InvalidImageException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException or NotSupportedException)
+        catch (Exception e) when (CommandRunner.IsExpected(e) || e is NotSupportedException)
         {
             await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
             return UsageError;

@@ -140,4 +140,23 @@ public sealed class VerifyCommandTests
         CliSandbox.AssertOneLineError(notInStore, "no-such-image");
         AssertExit(await sandbox.RunAsync("verify", "Bad//Ref"), 2);
     }
+
+    [Fact]
+    public async Task An_image_in_a_registry_is_verified_in_place_with_the_source_registry_flags()
+    {
+        using var sandbox = new CliSandbox();
+        var programs = await NativePrograms.GetAsync();
+        var packed = await PackAsync(sandbox, programs.CMath);
+        await using var registry = await RegistryServer.StartAsync(ct: Ct);
+        await sandbox.OkAsync("copy", packed, $"docker://{registry.Host}/cmath:1", "--dest-tls-verify=false");
+
+        var result = await sandbox.RunAsync("verify", $"docker://{registry.Host}/cmath:1", "--src-tls-verify=false");
+
+        AssertExit(result, 1);
+        Assert.Contains("libm.so.6", result.Stdout, StringComparison.Ordinal);
+        // without the flag the registry's plain HTTP is refused, as skopeo refuses it: a one-line error, exit 2
+        var refused = await sandbox.RunAsync("verify", $"docker://{registry.Host}/cmath:1");
+        AssertExit(refused, 2);
+        CliSandbox.AssertOneLineError(refused);
+    }
 }
