@@ -69,7 +69,7 @@ internal static class InspectText
                 text.Append(CultureInfo.InvariantCulture, $"    {Describe(finding)}\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"  {"root user:",-18}{inspection.Findings(AttackSurfaceKind.RootUser).FirstOrDefault()?.Detail ?? "no"}\n");
-        var packages = inspection.Packages.Packages;
+        var packages = inspection.Packages.Distinct();
         var byType = string.Join(", ", packages.GroupBy(p => p.Type.PurlType()).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"));
         text.Append(CultureInfo.InvariantCulture, $"\nPackages: {(packages.Count == 0 ? "none" : $"{packages.Count} ({byType}); the list: --json or distill sbom")}\n");
         return text.ToString();

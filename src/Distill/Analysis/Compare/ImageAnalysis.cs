@@ -25,7 +25,7 @@ public sealed record ImageAnalysis(ImageInspection Inspection, PackageInventoryR
         UncompressedSize = Inspection.UncompressedSize,
         Layers = Inspection.Layers.Count,
         Files = Inspection.Filesystem.FileCount,
-        Packages = Inventory.Packages.Select(p => new PackageFact(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
+        Packages = Inventory.Distinct().Select(p => new PackageFact(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
         Shells = Present(AttackSurfaceKind.Shell),
         PackageManagers = Present(AttackSurfaceKind.PackageManager),
         SetuidFiles = Present(AttackSurfaceKind.Setuid),

@@ -174,4 +174,19 @@ public sealed class PackageInventoryTests
         var info = new FileInfo(path);
         return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
     }
+
+    [Fact]
+    public void Distinct_keeps_one_package_per_purl_with_every_location()
+    {
+        var stdlibA = new Package("stdlib", "go1.19.8", PackageType.Golang, "pkg:golang/stdlib@1.19.8") { Locations = ["/usr/bin/b"] };
+        var stdlibB = stdlibA with { Locations = ["/usr/bin/a"] };
+        var bash = new Package("bash", "5.2.15-2+b2", PackageType.Deb, "pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64") { Locations = ["/var/lib/dpkg/status"] };
+        var result = new PackageInventoryResult([bash, stdlibA, stdlibB, stdlibA], null, []);
+
+        var distinct = result.Distinct();
+
+        Assert.Equal(["bash", "stdlib"], distinct.Select(p => p.Name));
+        Assert.Equal(["/usr/bin/a", "/usr/bin/b"], distinct[1].Locations);
+        Assert.Same(bash, distinct[0]);
+    }
 }
