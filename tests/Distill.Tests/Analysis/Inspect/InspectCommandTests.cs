@@ -186,6 +186,7 @@ public sealed class InspectCommandTests
     [InlineData("--max-size", "12XB", "invalid size \"12XB\"")]
     [InlineData("--max-wasted", "-1", "invalid size \"-1\"")]
     [InlineData("--min-efficiency", "2", "invalid --min-efficiency \"2\"")]
+    [InlineData("--platform", "garbage", "invalid platform \"garbage\"")]
     public async Task Bad_gate_values_are_usage_errors(string option, string value, string message)
     {
         using var sandbox = new CliSandbox();
