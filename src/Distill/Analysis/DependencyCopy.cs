@@ -110,8 +110,7 @@ public sealed class DependencyCopy
     /// </summary>
     private async Task<LoadedObject?> FindInSourceAsync(string rootPath, ElfFile rootElf, MissingLibrary missing, CancellationToken ct)
     {
-        if (!_sourceClosures.TryGetValue(rootPath, out var closure))
-            _sourceClosures[rootPath] = closure = await _sourceResolver!.ResolveAsync(rootPath, rootElf, _workingDirectory, ct);
+        var closure = await SourceClosureAsync(rootPath, rootElf, ct);
         if (closure.Libraries.FirstOrDefault(l => l.Name == missing.Name) is { } found)
             return found.Source == LibrarySource.Loader ? null : found;
         if (closure.Interpreter is { } loader && (loader.Elf.SoName == missing.Name || Path.GetFileName(loader.Path) == missing.Name))
@@ -120,7 +119,15 @@ public sealed class DependencyCopy
         throw new InvalidImageException($"{missing.Name} (needed by {missing.NeededBy}) is not in {Source.Description}" + (reason is null ? "" : $" ({reason})"));
     }
 
-    /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
+    /// <summary>A root's closure as the source's loader sees it (once per root).</summary>
+    private async Task<DependencyClosure> SourceClosureAsync(string rootPath, ElfFile rootElf, CancellationToken ct)
+    {
+        if (!_sourceClosures.TryGetValue(rootPath, out var closure))
+            _sourceClosures[rootPath] = closure = await _sourceResolver!.ResolveAsync(rootPath, rootElf, _workingDirectory, ct);
+        return closure;
+    }
+
+        /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
     private static string Placement(LoadedObject found, LoaderConfiguration target)
     {
         if (found.Name.Contains('/', StringComparison.Ordinal))
@@ -245,7 +252,8 @@ public sealed class DependencyCopy
                     await AddRootAsync(found, target, ct);
             }
         }
-        if (RuntimeLoadCheck.UsesTls(_elf, bytes) && !RuntimeLoadCheck.HasCaBundle(_view, _env))
+        var libraries = _elf.IsStatic ? [] : (await SourceClosureAsync(Program, _elf, ct)).Libraries.Select(l => l.Name);
+        if (RuntimeLoadCheck.UsesTls(_elf, bytes, libraries) && !RuntimeLoadCheck.HasCaBundle(_view, _env))
         {
             var bundle = RuntimeLoadCheck.CaBundles.FirstOrDefault(b => RootPath.Resolve(Source, b) is { Exists: true, Entry.Kind: TarEntryKind.File });
             if (bundle is null)
