@@ -128,7 +128,7 @@ internal static class InspectCommand
             Compilers = Findings(inspection, AttackSurfaceKind.Compiler),
             NetworkTools = Findings(inspection, AttackSurfaceKind.NetworkTool),
             Secrets = Findings(inspection, AttackSurfaceKind.Secret),
-            Packages = inspection.Packages.Packages.Select(p => new InspectJsonPackage(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
+            Packages = inspection.Packages.Packages.Select(p => new InspectJsonPackage(p.Name, p.Version, p.Type.PurlType(), p.Purl, p.Locations)).ToList(),
             GateFailures = failures,
         };
         return JsonSerializer.Serialize(report, JsonContext.InspectJsonReport);
