@@ -112,4 +112,24 @@ public sealed class ImageFilesystemTests
             ImageFilesystem.WalkAsync(image, async (_, data, ct) => await data!.CopyToAsync(Stream.Null, ct), Ct));
         Assert.Contains(layer.Descriptor.Digest.ToString(), e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_layer_damaged_after_its_last_entry_is_refused()
+    {
+        // the reader stops at the first end block; the digest can only be checked once the blob's last byte is read
+        using var temp = new TempDir();
+        var tar = await TarBytes.WriteAsync([TarBytes.File("a", "a")], Ct);
+        var written = Image.Create(ImageConfig.Empty(Platform.LinuxAmd64), [InMemoryLayer.FromTar(tar)]);
+        await Distill.Oci.Transports.WriteAsync(written, new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        LayoutValidator.AssertValid(temp["oci"]);
+        var blob = Path.Combine(temp["oci"], "blobs", "sha256", written.Layers[0].Descriptor.Digest.Encoded);
+        var bytes = await File.ReadAllBytesAsync(blob, Ct);
+        bytes[^1] ^= 0xff;
+        await File.WriteAllBytesAsync(blob, bytes, Ct);
+
+        var image = await Distill.Oci.Transports.ReadAsync(new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        var e = await Assert.ThrowsAsync<InvalidImageException>(() =>
+            ImageFilesystem.WalkAsync(image, (_, _, _) => ValueTask.CompletedTask, Ct));
+        Assert.Contains("digest mismatch", e.Message, StringComparison.Ordinal);
+    }
 }
