@@ -50,6 +50,9 @@ public sealed class DependencyCopy
     {
         if (ElfReader.Read(request.Executable) is not { Bits: > 0 } elf)
             return new DependencyCopyPlan([], [$"{request.ExecutablePath} is not an ELF executable: nothing to add"]);
+        // the source's libraries for this program would not load on the image's platform (verify says platform-mismatch)
+        if (ElfMachine.Architecture(elf.Machine, elf.Bits, elf.BigEndian) is { } architecture && architecture != request.Config.Architecture)
+            throw new InvalidImageException($"{request.ExecutablePath} is {elf.Describe()} ({architecture}) but the image is {request.Config.Os}/{request.Config.Architecture}: its dependencies cannot be added");
         var copy = new DependencyCopy(request, elf);
         await copy.RunAsync(ct);
         var files = copy._planned.Added.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();

@@ -139,6 +139,25 @@ public sealed class DependencyCopyTests
     }
 
     [Fact]
+    public async Task A_program_for_another_architecture_than_the_image_is_an_error()
+    {
+        // pack --platform linux/arm64 --with-deps of an x86-64 program would add x86-64 libraries to an arm64 image
+        var programs = await NativePrograms.GetAsync();
+        using var temp = new TempDir();
+        Directory.CreateDirectory(temp["target"]);
+        var error = await Assert.ThrowsAsync<InvalidImageException>(() => DependencyCopy.PlanAsync(new DependencyCopyRequest
+        {
+            ExecutablePath = "/app",
+            Executable = File.ReadAllBytes(Path.Combine(programs.CMath, "app")),
+            Config = ImageConfig.Empty(Platform.Parse("linux/arm64")),
+            Target = new LayeredRootFilesystem([new MountedRootFilesystem("/", new HostRootFilesystem(temp["target"]))]),
+            Source = new HostRootFilesystem(Source(temp)),
+        }, Ct));
+        Assert.Contains("/app", error.Message, StringComparison.Ordinal);
+        Assert.Contains("linux/arm64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Not_an_elf_file_adds_nothing_and_says_so()
     {
         using var temp = new TempDir();
