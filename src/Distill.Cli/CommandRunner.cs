@@ -32,7 +32,8 @@ internal static class CommandRunner
         or Distill.Dockerfile.DockerIgnoreException or Distill.Registry.Configuration.RegistryBlockedException
         or Distill.Registry.Configuration.RegistryConfigurationException or Distill.Registry.RegistryException
         or Distill.Registry.TransientRegistryException or HttpRequestException or TimeoutException or InvalidImageException
-        or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or CryptographicException;
+        or FormatException or IOException or InvalidDataException or ZstdSharp.ZstdException or UnauthorizedAccessException
+        or CryptographicException;
 
     public static ImageReference ParseReference(string value) => ImageReference.Parse(value);
 

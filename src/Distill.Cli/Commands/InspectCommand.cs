@@ -35,6 +35,7 @@ internal static class InspectCommand
         {
             InspectGates gates;
             ImageReference reference;
+            Platform platformValue;
             try
             {
                 gates = new InspectGates
@@ -45,6 +46,7 @@ internal static class InspectCommand
                     FailOn = InspectGates.ParseKinds(result.GetValue(failOn) ?? []),
                 };
                 reference = ImageReference.Parse(result.GetValue(image)!);
+                platformValue = Platform.Parse(result.GetValue(platform)!);
                 if (result.GetValue(top) < 0)
                     throw new FormatException("--top must be 0 or more");
             }
@@ -53,7 +55,7 @@ internal static class InspectCommand
                 await Console.Error.WriteLineAsync($"distill: error: {e.Message}");
                 return UsageError;
             }
-            var options = registry.Create(result, Platform.Parse(result.GetValue(platform)!), reference, null);
+            var options = registry.Create(result, platformValue, reference, null);
             return await RunAsync(reference, options, new InspectOptions { Reference = result.GetValue(image)!, Top = result.GetValue(top) }, gates, result.GetValue(json), ct);
         });
         return command;

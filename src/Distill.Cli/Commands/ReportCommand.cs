@@ -26,6 +26,8 @@ internal static class ReportCommand
             var nodes = result.GetValue(treemapNodes);
             if (nodes < 1)
                 throw new FormatException("--treemap-nodes must be 1 or more");
+            if (result.GetValue(html) is "")
+                throw new FormatException("--html needs a file name");
             var platformValue = Platform.Parse(result.GetValue(platform)!);
             var references = new[] { result.GetValue(image)!, result.GetValue(compare) }.OfType<string>().ToList();
             var analyses = await Task.WhenAll(references.Select(r => CompareCommand.AnalyzeAsync(r, registry.Create(result, platformValue, ImageReference.Parse(r), null), ct)));

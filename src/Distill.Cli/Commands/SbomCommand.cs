@@ -24,6 +24,8 @@ internal static class SbomCommand
         registry.AddSourceTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async () =>
         {
+            if (result.GetValue(output) is "")
+                throw new FormatException("--output needs a file name");
             var reference = ImageReference.Parse(result.GetValue(image)!);
             var options = registry.Create(result, Platform.Parse(result.GetValue(platform)!), reference, null);
             var epoch = SourceDateEpoch();

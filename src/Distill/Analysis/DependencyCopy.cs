@@ -50,6 +50,9 @@ public sealed class DependencyCopy
     {
         if (ElfReader.Read(request.Executable) is not { Bits: > 0 } elf)
             return new DependencyCopyPlan([], [$"{request.ExecutablePath} is not an ELF executable: nothing to add"]);
+        // the source's libraries for this program would not load on the image's platform (verify says platform-mismatch)
+        if (ElfMachine.Architecture(elf.Machine, elf.Bits, elf.BigEndian) is { } architecture && architecture != request.Config.Architecture)
+            throw new InvalidImageException($"{request.ExecutablePath} is {elf.Describe()} ({architecture}) but the image is {request.Config.Os}/{request.Config.Architecture}: its dependencies cannot be added");
         var copy = new DependencyCopy(request, elf);
         await copy.RunAsync(ct);
         var files = copy._planned.Added.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
@@ -110,8 +113,7 @@ public sealed class DependencyCopy
     /// </summary>
     private async Task<LoadedObject?> FindInSourceAsync(string rootPath, ElfFile rootElf, MissingLibrary missing, CancellationToken ct)
     {
-        if (!_sourceClosures.TryGetValue(rootPath, out var closure))
-            _sourceClosures[rootPath] = closure = await _sourceResolver!.ResolveAsync(rootPath, rootElf, _workingDirectory, ct);
+        var closure = await SourceClosureAsync(rootPath, rootElf, ct);
         if (closure.Libraries.FirstOrDefault(l => l.Name == missing.Name) is { } found)
             return found.Source == LibrarySource.Loader ? null : found;
         if (closure.Interpreter is { } loader && (loader.Elf.SoName == missing.Name || Path.GetFileName(loader.Path) == missing.Name))
@@ -120,7 +122,15 @@ public sealed class DependencyCopy
         throw new InvalidImageException($"{missing.Name} (needed by {missing.NeededBy}) is not in {Source.Description}" + (reason is null ? "" : $" ({reason})"));
     }
 
-    /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
+    /// <summary>A root's closure as the source's loader sees it (once per root).</summary>
+    private async Task<DependencyClosure> SourceClosureAsync(string rootPath, ElfFile rootElf, CancellationToken ct)
+    {
+        if (!_sourceClosures.TryGetValue(rootPath, out var closure))
+            _sourceClosures[rootPath] = closure = await _sourceResolver!.ResolveAsync(rootPath, rootElf, _workingDirectory, ct);
+        return closure;
+    }
+
+        /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
     private static string Placement(LoadedObject found, LoaderConfiguration target)
     {
         if (found.Name.Contains('/', StringComparison.Ordinal))
@@ -245,7 +255,8 @@ public sealed class DependencyCopy
                     await AddRootAsync(found, target, ct);
             }
         }
-        if (RuntimeLoadCheck.UsesTls(_elf, bytes) && !RuntimeLoadCheck.HasCaBundle(_view, _env))
+        var libraries = _elf.IsStatic ? [] : (await SourceClosureAsync(Program, _elf, ct)).Libraries.Select(l => l.Name);
+        if (RuntimeLoadCheck.UsesTls(_elf, bytes, libraries) && !RuntimeLoadCheck.HasCaBundle(_view, _env))
         {
             var bundle = RuntimeLoadCheck.CaBundles.FirstOrDefault(b => RootPath.Resolve(Source, b) is { Exists: true, Entry.Kind: TarEntryKind.File });
             if (bundle is null)

@@ -62,9 +62,9 @@ public sealed class EntrypointCheck(IRootFilesystem fs, ImageConfig image)
             Error(VerifyRules.ExecFormat, $"{role} {program} is neither an ELF executable nor a #! script (exec format error)", resolved.Path);
             return;
         }
-        await CheckElfAsync(elf, program, role, resolved.Path, ct);
+        var closure = await CheckElfAsync(elf, program, role, resolved.Path, ct);
         if (elf.Bits != 0)
-            _findings.AddRange(await RuntimeLoadCheck.RunAsync(fs, elf, bytes, resolved.Path, _env, ct));
+            _findings.AddRange(await RuntimeLoadCheck.RunAsync(fs, elf, bytes, resolved.Path, _env, closure?.Libraries.Select(l => l.Name) ?? [], ct));
     }
 
     /// <summary>argv[0] as runc finds it: a path (relative to WorkingDir) or the first executable match in PATH.</summary>
@@ -125,25 +125,26 @@ public sealed class EntrypointCheck(IRootFilesystem fs, ImageConfig image)
         }
     }
 
-    private async Task CheckElfAsync(ElfFile elf, string program, string role, string path, CancellationToken ct)
+    /// <summary>Platform, interpreter and libraries of an ELF program; its closure, or null when it has none (static or not loadable).</summary>
+    private async Task<DependencyClosure?> CheckElfAsync(ElfFile elf, string program, string role, string path, CancellationToken ct)
     {
         if (elf.Bits == 0)
         {
             Error(VerifyRules.MalformedElf, $"{role} {program}: {string.Join("; ", elf.Problems)}", path);
-            return;
+            return null;
         }
         foreach (var problem in elf.Problems)
             Warning(VerifyRules.MalformedElf, $"{role} {program}: {problem}", path);
         if (elf.Type is not (ElfObjectType.Executable or ElfObjectType.PositionIndependentExecutable or ElfObjectType.SharedObject))
         {
             Error(VerifyRules.ExecFormat, $"{role} {program} is an ELF {elf.Type.ToString().ToLowerInvariant()} file, not an executable", path);
-            return;
+            return null;
         }
         var architecture = ElfMachine.Architecture(elf.Machine, elf.Bits, elf.BigEndian);
         if (architecture != image.Architecture)
             Error(VerifyRules.PlatformMismatch, $"{role} {program} is {elf.Describe()} ({architecture ?? "unknown architecture"}) but the image is {image.Os}/{image.Architecture}", path);
         if (elf.IsStatic)
-            return;
+            return null;
         var loader = await LoaderConfiguration.LoadAsync(fs, elf, _env, ct);
         var closure = await new LibraryResolver(fs, loader).ResolveAsync(path, elf, Absolute(image.Config?.WorkingDir ?? "/"), ct);
         _closure ??= closure;
@@ -155,6 +156,7 @@ public sealed class EntrypointCheck(IRootFilesystem fs, ImageConfig image)
             Warning(VerifyRules.LibraryNotInCache, $"{library.Name} (needed by {library.NeededBy}) is at {library.Path}, an /etc/ld.so.conf directory that /etc/ld.so.cache does not list: the loader will not find it until ldconfig runs", library.Path);
         foreach (var note in closure.Notes)
             Warning(VerifyRules.MalformedElf, $"{note.Path}: {note.Message}", note.Path);
+        return closure;
     }
 
     private static string Reason(MissingLibrary missing) => missing.Reason is null ? "" : $" ({missing.Reason})";

@@ -28,8 +28,15 @@ public static partial class RuntimeLoadCheck
     /// <summary>The ICU libraries .NET's ICU loader dlopens (pal_icushim.c), by the name they share with a version.</summary>
     internal static readonly string[] IcuLibraries = ["libicuuc", "libicui18n"];
 
+    /// <summary>
+    /// TLS libraries a native program reaches through <c>DT_NEEDED</c> (OpenSSL, GnuTLS, NSS, mbed TLS, wolfSSL), by the
+    /// start of their names: they verify peers against a CA bundle (curl and wget do, through libcurl or directly).
+    /// </summary>
+    internal static readonly string[] TlsLibraries = ["libssl.so", "libgnutls.so", "libnss3.so", "libmbedtls.so", "libwolfssl.so"];
+
+    /// <summary>The findings for the program at <paramref name="path"/>; <paramref name="libraries"/> names what its loader maps (its closure).</summary>
     public static async Task<IReadOnlyList<VerifyFinding>> RunAsync(IRootFilesystem fs, ElfFile elf, byte[] bytes, string path,
-        IReadOnlyDictionary<string, string> env, CancellationToken ct)
+        IReadOnlyDictionary<string, string> env, IEnumerable<string> libraries, CancellationToken ct)
     {
         var findings = new List<VerifyFinding>();
         var loader = await LoaderConfiguration.LoadAsync(fs, elf, env, ct);
@@ -47,7 +54,7 @@ public static partial class RuntimeLoadCheck
                 findings.Add(new VerifyFinding(VerifyRules.OpenSslMissing, VerifySeverity.Warning,
                     $"{path} is .NET with cryptography linked in, which loads OpenSSL (libssl.so.N) on first use; none is in the image", path));
         }
-        if (UsesTls(elf, bytes) && !HasCaBundle(fs, env))
+        if (UsesTls(elf, bytes, libraries) && !HasCaBundle(fs, env))
             findings.Add(new VerifyFinding(VerifyRules.CaBundleMissing, VerifySeverity.Warning,
                 $"{path} can make TLS connections but the image has no CA bundle ({CaBundles[0]} or the like): certificate checks will fail", path));
         if (elf.Needed.Contains("libc.so.6"))
@@ -67,9 +74,13 @@ public static partial class RuntimeLoadCheck
     /// <summary>.NET with cryptography linked in loads OpenSSL (<c>libssl.so.N</c>) on first use.</summary>
     internal static bool NeedsOpenSsl(ElfFile elf, byte[] bytes) => elf.IsDotNetAot && bytes.AsSpan().IndexOf("libssl.so"u8) >= 0;
 
-    /// <summary>Go programs with crypto/x509 and .NET programs with OpenSSL carry the CA bundle locations.</summary>
-    internal static bool UsesTls(ElfFile elf, byte[] bytes) =>
-        (elf.Go is not null || elf.IsDotNetAot) && bytes.AsSpan().IndexOf("/etc/ssl/certs"u8) >= 0;
+    /// <summary>
+    /// Go programs with crypto/x509 and .NET programs with OpenSSL carry the CA bundle locations; native programs
+    /// linked (directly or through their libraries) against a TLS library read the bundle that library is built with.
+    /// </summary>
+    internal static bool UsesTls(ElfFile elf, byte[] bytes, IEnumerable<string> libraries) =>
+        ((elf.Go is not null || elf.IsDotNetAot) && bytes.AsSpan().IndexOf("/etc/ssl/certs"u8) >= 0)
+        || elf.Needed.Concat(libraries).Any(name => TlsLibraries.Any(tls => name.StartsWith(tls, StringComparison.Ordinal)));
 
     internal static bool HasCaBundle(IRootFilesystem fs, IReadOnlyDictionary<string, string> env)
     {

@@ -281,7 +281,7 @@ public sealed class RegistryClient
         {
             // final, not retried: the same certificate will be refused again; "see inner exception" would hide why
             throw new RegistryException($"{at}: {request.Method} {request.RequestUri!.GetLeftPart(UriPartial.Path)}: TLS failed: {tls.Message} "
-                + $"(trust the registry's CA in certs.d/{request.RequestUri.Authority}/ca.crt, or use --tls-verify=false)", null, null, e);
+                + $"(trust the registry's CA in certs.d/{request.RequestUri.Authority}/ca.crt, or use --src-tls-verify=false, --dest-tls-verify=false when pushing)", null, null, e);
         }
         catch (HttpRequestException e)
         {

@@ -117,6 +117,47 @@ public sealed class DependencyCopyTests
     }
 
     [Fact]
+    public async Task A_program_linked_against_openssl_gets_the_sources_ca_bundle()
+    {
+        var programs = await NativePrograms.GetAsync();
+        using var temp = new TempDir();
+        var source = Source(temp, libm: false);
+        File.Copy(NativePrograms.HostLibSsl, Path.Combine(source, Multiarch.TrimStart('/'), "libssl.so.3"));
+        File.Copy("/lib/x86_64-linux-gnu/libcrypto.so.3", Path.Combine(source, Multiarch.TrimStart('/'), "libcrypto.so.3"));
+        temp.Write("source/etc/ssl/certs/ca-certificates.crt", "-----BEGIN CERTIFICATE-----\n");
+        Directory.CreateDirectory(temp["target"]);
+        var plan = await DependencyCopy.PlanAsync(new DependencyCopyRequest
+        {
+            ExecutablePath = "/app",
+            Executable = await File.ReadAllBytesAsync(Path.Combine(programs.CTls, "app"), Ct),
+            Config = ImageConfig.Empty(Platform.LinuxAmd64),
+            Target = new LayeredRootFilesystem([new MountedRootFilesystem("/", new HostRootFilesystem(temp["target"]))]),
+            Source = new HostRootFilesystem(source),
+        }, Ct);
+        Assert.Contains("/etc/ssl/certs/ca-certificates.crt", Listing(plan));
+        Assert.Contains("/lib/x86_64-linux-gnu/libssl.so.3", Listing(plan));
+    }
+
+    [Fact]
+    public async Task A_program_for_another_architecture_than_the_image_is_an_error()
+    {
+        // pack --platform linux/arm64 --with-deps of an x86-64 program would add x86-64 libraries to an arm64 image
+        var programs = await NativePrograms.GetAsync();
+        using var temp = new TempDir();
+        Directory.CreateDirectory(temp["target"]);
+        var error = await Assert.ThrowsAsync<InvalidImageException>(() => DependencyCopy.PlanAsync(new DependencyCopyRequest
+        {
+            ExecutablePath = "/app",
+            Executable = File.ReadAllBytes(Path.Combine(programs.CMath, "app")),
+            Config = ImageConfig.Empty(Platform.Parse("linux/arm64")),
+            Target = new LayeredRootFilesystem([new MountedRootFilesystem("/", new HostRootFilesystem(temp["target"]))]),
+            Source = new HostRootFilesystem(Source(temp)),
+        }, Ct));
+        Assert.Contains("/app", error.Message, StringComparison.Ordinal);
+        Assert.Contains("linux/arm64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Not_an_elf_file_adds_nothing_and_says_so()
     {
         using var temp = new TempDir();

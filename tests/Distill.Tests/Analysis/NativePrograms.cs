@@ -5,7 +5,8 @@ namespace Distill.Tests.Analysis;
 /// <summary>
 /// Real programs built once per test run with the host toolchains (clang, go), each in a directory of its own ready
 /// for <c>distill pack</c>: a C program linked with -lm (PIE), the same with RUNPATH and with RPATH, one whose
-/// interpreter is musl's, a Go program with cgo (os/user), a static Go one and a static Go TLS client. Tests only read them.
+/// interpreter is musl's, a C program linked against the host's OpenSSL, a Go program with cgo (os/user), a static Go one
+/// and a static Go TLS client. Tests only read them.
 /// </summary>
 public sealed class NativePrograms
 {
@@ -15,6 +16,15 @@ public sealed class NativePrograms
         #include <stdlib.h>
         int main(int argc, char **argv) { double x = argc > 1 ? atof(argv[1]) : 2.0; printf("%.3f\n", sqrt(x)); return 0; }
         """;
+
+    /// <summary>Declared here rather than through openssl/ssl.h, so that the runtime library alone (libssl3) is needed.</summary>
+    private const string CTlsSource = """
+        extern int OPENSSL_init_ssl(unsigned long long opts, const void *settings);
+        int main(void) { return OPENSSL_init_ssl(0, 0) == 1 ? 0 : 1; }
+        """;
+
+    /// <summary>The host's OpenSSL (libssl3, which python3.11-minimal depends on).</summary>
+    public const string HostLibSsl = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
 
     private const string GoSource = """
         package main
@@ -64,6 +74,9 @@ public sealed class NativePrograms
     /// <summary>Directory holding <c>app</c> whose PT_INTERP is <c>/lib/ld-musl-x86_64.so.1</c>.</summary>
     public string CMusl => Path.Combine(Root, "c-musl");
 
+    /// <summary>Directory holding <c>app</c>: C, DT_NEEDED libssl.so.3 (the host's OpenSSL, which needs libcrypto.so.3).</summary>
+    public string CTls => Path.Combine(Root, "c-tls");
+
     /// <summary>Directory holding <c>app</c>: Go, CGO_ENABLED=1, os/user.</summary>
     public string GoCgo => Path.Combine(Root, "go-cgo");
 
@@ -93,10 +106,11 @@ public sealed class NativePrograms
         var source = Path.Combine(root, "src");
         Directory.CreateDirectory(source);
         await File.WriteAllTextAsync(Path.Combine(source, "m.c"), CSource);
+        await File.WriteAllTextAsync(Path.Combine(source, "tls.c"), CTlsSource);
         await File.WriteAllTextAsync(Path.Combine(source, "main.go"), GoSource);
         Directory.CreateDirectory(Path.Combine(source, "tls"));
         await File.WriteAllTextAsync(Path.Combine(source, "tls", "main.go"), GoTlsSource);
-        foreach (var dir in new[] { programs.CMath, programs.CMusl, programs.GoCgo, programs.GoStatic, programs.GoTls })
+        foreach (var dir in new[] { programs.CMath, programs.CMusl, programs.CTls, programs.GoCgo, programs.GoStatic, programs.GoTls })
             Directory.CreateDirectory(dir);
         Directory.CreateDirectory(Path.Combine(programs.CRunPath, "bin"));
         Directory.CreateDirectory(Path.Combine(programs.CRPath, "bin"));
@@ -105,6 +119,7 @@ public sealed class NativePrograms
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CRunPath, "bin", "app"), c, "-lm", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"]);
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CRPath, "bin", "app"), c, "-lm", "-Wl,--disable-new-dtags,-rpath,$ORIGIN/../lib"]);
         await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CMusl, "app"), c, "-lm", "-Wl,--dynamic-linker=/lib/ld-musl-x86_64.so.1"]);
+        await Tool.RunOkAsync(clang, ["-O2", "-o", Path.Combine(programs.CTls, "app"), Path.Combine(source, "tls.c"), HostLibSsl]);
         foreach (var (dir, cgo, package) in new[] { (programs.GoCgo, "1", "."), (programs.GoStatic, "0", "."), (programs.GoTls, "0", "tls") })
         {
             var env = new Dictionary<string, string>

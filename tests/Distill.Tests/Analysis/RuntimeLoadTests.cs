@@ -86,6 +86,25 @@ public sealed class RuntimeLoadTests
     }
 
     [Fact]
+    public async Task A_c_program_linked_against_openssl_without_a_ca_bundle_is_warned_about()
+    {
+        // curl and wget reach OpenSSL or GnuTLS through DT_NEEDED (curl through libcurl), and fail every https request without a bundle
+        var programs = await NativePrograms.GetAsync();
+        using var temp = new TempDir();
+        var debian = await WithFilesAsync(await DebianAsync(temp, "/app"), HostFile(Path.Combine(programs.CTls, "app"), "app"),
+            HostFile(NativePrograms.HostLibSsl, "usr/lib/x86_64-linux-gnu/libssl.so.3", 0x1a4),
+            HostFile($"{Multiarch}/libcrypto.so.3", "usr/lib/x86_64-linux-gnu/libcrypto.so.3", 0x1a4));
+        var report = await ImageVerifier.VerifyAsync(debian, Ct);
+        Assert.True(report.Ok, string.Join("\n", report.Findings));
+        var warning = Assert.Single(report.Findings);
+        Assert.Equal("ca-bundle-missing", warning.Rule.Id);
+        Assert.Equal(VerifySeverity.Warning, warning.Severity);
+
+        var withBundle = await WithFilesAsync(debian, TarBytes.File("etc/ssl/certs/ca-certificates.crt", "-----BEGIN CERTIFICATE-----\n"));
+        Assert.Empty((await ImageVerifier.VerifyAsync(withBundle, Ct)).Findings);
+    }
+
+    [Fact]
     public async Task Nss_services_for_users_and_hosts_need_their_modules()
     {
         using var temp = new TempDir();

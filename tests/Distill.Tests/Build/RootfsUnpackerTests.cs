@@ -106,4 +106,25 @@ public sealed class RootfsUnpackerTests
         var image = await ImageAsync([(Link("a", "b"), null), (Link("b", "a"), null), (File("a/x"), Hello)]);
         await Assert.ThrowsAsync<InvalidImageException>(() => RootfsUnpacker.UnpackAsync(image, temp["rootfs"], TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task A_layer_damaged_anywhere_is_refused()
+    {
+        // an uncompressed layer whose file data was changed in the layout: the digest is checked at the blob's last byte,
+        // which lies after the tar's first end block
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempDir();
+        var written = await ImageAsync([(File("msg"), Hello)]);
+        await Distill.Oci.Transports.WriteAsync(written, new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), ct);
+        LayoutValidator.AssertValid(temp["oci"]);
+        var blob = Path.Combine(temp["oci"], "blobs", "sha256", written.Layers[0].Descriptor.Digest.Encoded);
+        var bytes = await System.IO.File.ReadAllBytesAsync(blob, ct);
+        var at = bytes.AsSpan().IndexOf(Hello);
+        "HELLO"u8.CopyTo(bytes.AsSpan(at));
+        await System.IO.File.WriteAllBytesAsync(blob, bytes, ct);
+
+        var image = await Distill.Oci.Transports.ReadAsync(new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), ct);
+        var e = await Assert.ThrowsAsync<InvalidImageException>(() => RootfsUnpacker.UnpackAsync(image, temp["rootfs"], ct));
+        Assert.Contains("digest mismatch", e.Message, StringComparison.Ordinal);
+    }
 }

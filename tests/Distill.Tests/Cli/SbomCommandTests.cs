@@ -104,5 +104,9 @@ public sealed class SbomCommandTests
         Assert.StartsWith("distill: error: ", missing.Stderr, StringComparison.Ordinal);
         Assert.Single(missing.Stderr.Trim().Split('\n'));
         Assert.False(File.Exists(temp["out.json"]));
+        var empty = await cli.RunAsync("sbom", DebianRef, "-o", "");
+        Assert.Equal(1, empty.ExitCode);
+        Assert.StartsWith("distill: error: --output", empty.Stderr, StringComparison.Ordinal);
+        Assert.Single(empty.Stderr.Trim().Split('\n'));
     }
 }

@@ -112,4 +112,51 @@ public sealed class ImageFilesystemTests
             ImageFilesystem.WalkAsync(image, async (_, data, ct) => await data!.CopyToAsync(Stream.Null, ct), Ct));
         Assert.Contains(layer.Descriptor.Digest.ToString(), e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task A_layer_that_does_not_decompress_names_the_layer(LayerCompression compression)
+    {
+        // large enough that the decompressor fails long before the blob's end, where its digest is checked
+        using var temp = new TempDir();
+        var noise = new byte[1 << 20];
+        new Random(3).NextBytes(noise);
+        await File.WriteAllBytesAsync(temp["noise"], noise, Ct);
+        var built = await LayerBuilder.BuildAsync([new FileTreeEntry(new TarEntryHeader { Name = "a", Kind = TarEntryKind.File, Mode = 0x1a4, Size = noise.Length }, temp["noise"])],
+            new LayerBuildOptions { StagingDirectory = temp["staging"], Compression = compression }, Ct);
+        var written = Image.Create(ImageConfig.Empty(Platform.LinuxAmd64), [built.Layer]);
+        await Distill.Oci.Transports.WriteAsync(written, new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        var digest = built.Layer.Descriptor.Digest;
+        var blob = Path.Combine(temp["oci"], "blobs", "sha256", digest.Encoded);
+        var bytes = await File.ReadAllBytesAsync(blob, Ct);
+        for (var i = 10; i < bytes.Length / 2; i += 997)
+            bytes[i] ^= 0xff;
+        await File.WriteAllBytesAsync(blob, bytes, Ct);
+
+        var image = await Distill.Oci.Transports.ReadAsync(new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        var e = await Assert.ThrowsAsync<InvalidImageException>(() =>
+            ImageFilesystem.WalkAsync(image, (_, _, _) => ValueTask.CompletedTask, Ct));
+        Assert.Contains(digest.ToString(), e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_layer_damaged_after_its_last_entry_is_refused()
+    {
+        // the reader stops at the first end block; the digest can only be checked once the blob's last byte is read
+        using var temp = new TempDir();
+        var tar = await TarBytes.WriteAsync([TarBytes.File("a", "a")], Ct);
+        var written = Image.Create(ImageConfig.Empty(Platform.LinuxAmd64), [InMemoryLayer.FromTar(tar)]);
+        await Distill.Oci.Transports.WriteAsync(written, new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        LayoutValidator.AssertValid(temp["oci"]);
+        var blob = Path.Combine(temp["oci"], "blobs", "sha256", written.Layers[0].Descriptor.Digest.Encoded);
+        var bytes = await File.ReadAllBytesAsync(blob, Ct);
+        bytes[^1] ^= 0xff;
+        await File.WriteAllBytesAsync(blob, bytes, Ct);
+
+        var image = await Distill.Oci.Transports.ReadAsync(new OciLayoutReference(temp["oci"], "t"), new TransportOptions(), Ct);
+        var e = await Assert.ThrowsAsync<InvalidImageException>(() =>
+            ImageFilesystem.WalkAsync(image, (_, _, _) => ValueTask.CompletedTask, Ct));
+        Assert.Contains("digest mismatch", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -25,6 +25,8 @@ public static class RootfsUnpacker
         using var reader = new TarStreamReader(stream, $"layer {layer.Descriptor.Digest}", leaveOpen: true);
         while (await reader.ReadNextAsync(ct) is { } entry)
             await ApplyAsync(root, entry, reader, isRoot, ct);
+        // the end blocks and padding after the last entry too: a verifying source checks the digest at its last byte
+        await stream.CopyToAsync(Stream.Null, ct);
     }
 
     private static async Task ApplyAsync(SafeRoot root, TarEntryHeader entry, TarStreamReader reader, bool isRoot, CancellationToken ct)

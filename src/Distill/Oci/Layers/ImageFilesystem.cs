@@ -54,6 +54,8 @@ public static class ImageFilesystem
                 var entry = new FilesystemEntry(header with { Name = path }, i) { DataOffset = reader.DataOffset };
                 await visit(entry, header.Kind == TarEntryKind.File ? reader.OpenData() : null, ct);
             }
+            // the end blocks and padding after the last entry too: a verifying source checks the digest at its last byte
+            await stream.CopyToAsync(Stream.Null, ct);
             hidden.UnionWith(newHidden);
             opaque.UnionWith(newOpaque);
         }

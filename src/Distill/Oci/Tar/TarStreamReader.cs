@@ -213,7 +213,7 @@ public sealed class TarStreamReader : IDisposable
         var buffer = new byte[(int)Math.Min(toSkip, 1 << 16)];
         while (toSkip > 0)
         {
-            var n = await _input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, toSkip)), ct);
+            var n = await InputReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, toSkip)), ct);
             if (n == 0)
                 throw new InvalidImageException($"{_what}: truncated tar archive");
             toSkip -= n;
@@ -226,7 +226,7 @@ public sealed class TarStreamReader : IDisposable
         var read = 0;
         while (read < block.Length)
         {
-            var n = await _input.ReadAsync(block.AsMemory(read), ct);
+            var n = await InputReadAsync(block.AsMemory(read), ct);
             if (n == 0)
             {
                 if (read == 0 && allowEof)
@@ -245,7 +245,15 @@ public sealed class TarStreamReader : IDisposable
     {
         if (_remaining == 0)
             return 0;
-        var n = _input.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+        int n;
+        try
+        {
+            n = _input.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+        }
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
+        {
+            throw Undecodable(e);
+        }
         if (n == 0)
             throw new InvalidImageException($"{_what}: truncated tar archive");
         _remaining -= n;
@@ -253,11 +261,29 @@ public sealed class TarStreamReader : IDisposable
         return n;
     }
 
+    /// <summary>
+    /// A read from the input; a decompressor's error (a damaged gzip or zstd stream says only "unsupported compression
+    /// method" or the like) names what is being read.
+    /// </summary>
+    private async ValueTask<int> InputReadAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        try
+        {
+            return await _input.ReadAsync(buffer, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
+        {
+            throw Undecodable(e);
+        }
+    }
+
+    private InvalidImageException Undecodable(Exception e) => new($"{_what}: cannot be decompressed: {e.Message}", e);
+
     private async ValueTask<int> ReadDataAsync(Memory<byte> buffer, CancellationToken ct)
     {
         if (_remaining == 0)
             return 0;
-        var n = await _input.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], ct);
+        var n = await InputReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], ct);
         if (n == 0)
             throw new InvalidImageException($"{_what}: truncated tar archive");
         _remaining -= n;

@@ -64,6 +64,8 @@ public sealed class InspectCommandTests
         var dpkg = Assert.Single(packages, p => p!["name"]!.GetValue<string>() == "dpkg")!;
         Assert.Equal("deb", dpkg["type"]!.GetValue<string>());
         Assert.StartsWith("pkg:deb/debian/dpkg@" + dpkg["version"]!.GetValue<string>(), dpkg["purl"]!.GetValue<string>(), StringComparison.Ordinal);
+        // where each package was found, as the SBOM says: without it, one Go stdlib per Go binary gives identical rows
+        Assert.Equal(["/var/lib/dpkg/status"], dpkg["locations"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal(0, json["wastedBytes"]!.GetValue<long>());
         Assert.Equal(1.0, json["efficiency"]!.GetValue<double>());
 
@@ -186,6 +188,7 @@ public sealed class InspectCommandTests
     [InlineData("--max-size", "12XB", "invalid size \"12XB\"")]
     [InlineData("--max-wasted", "-1", "invalid size \"-1\"")]
     [InlineData("--min-efficiency", "2", "invalid --min-efficiency \"2\"")]
+    [InlineData("--platform", "garbage", "invalid platform \"garbage\"")]
     public async Task Bad_gate_values_are_usage_errors(string option, string value, string message)
     {
         using var sandbox = new CliSandbox();

@@ -132,5 +132,6 @@ public sealed class CompareReportCommandTests
         var run = await sandbox.RunAsync("report", fat);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("--html", run.Stderr, StringComparison.Ordinal);
+        CliSandbox.AssertOneLineError(await sandbox.RunAsync("report", fat, "--html", ""), "--html");
     }
 }

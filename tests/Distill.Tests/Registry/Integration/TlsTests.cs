@@ -24,9 +24,11 @@ public sealed class TlsTests
         CliSandbox.AssertOneLineError(untrusted, registry.Host);
         Assert.True(untrusted.Stderr.Contains("certificate", StringComparison.OrdinalIgnoreCase), untrusted.Stderr);
         Assert.Contains("certs.d", untrusted.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--src-tls-verify=false", untrusted.Stderr, StringComparison.Ordinal); // the flags distill has (not skopeo's --tls-verify)
         var untrustedPush = await box.RunAsync(["copy", $"oci:{box["src"]}:v1", $"docker://{registry.Host}/pushed:v1"], env);
         CliSandbox.AssertOneLineError(untrustedPush, registry.Host);
         Assert.True(untrustedPush.Stderr.Contains("certificate", StringComparison.OrdinalIgnoreCase), untrustedPush.Stderr);
+        Assert.Contains("--dest-tls-verify=false", untrustedPush.Stderr, StringComparison.Ordinal);
 
         Assert.Equal(expected, await box.DigestOfAsync(["copy", $"docker://{registry.Host}/app:v1", $"oci:{box["out1"]}:v1", "--src-tls-verify=false"], env));
         Assert.Equal(expected, Loopback.ManifestDigest(box["out1"], "v1"));
