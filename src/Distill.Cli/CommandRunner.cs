@@ -40,16 +40,5 @@ internal static class CommandRunner
     public static Platform ParsePlatform(string? value) => value is null ? Platform.LinuxAmd64 : Platform.Parse(value);
 
     /// <summary>A size as Docker prints it (decimal units): <c>1.72MB</c>.</summary>
-    public static string HumanSize(long bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1000 && unit < units.Length - 1)
-        {
-            value /= 1000;
-            unit++;
-        }
-        return unit == 0 ? $"{bytes}B" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.##}{units[unit]}");
-    }
+    public static string HumanSize(long bytes) => Distill.Analysis.Compare.SizeText.Of(bytes);
 }

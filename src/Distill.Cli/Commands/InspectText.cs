@@ -42,7 +42,7 @@ internal static class InspectText
         Table(text, rows, rightAligned: [2, 3, 4, 5]);
 
         var fs = inspection.Filesystem;
-        text.Append(CultureInfo.InvariantCulture, $"\nTotal: {inspection.Layers.Count} layers, {CommandRunner.HumanSize(inspection.CompressedSize)} compressed, {CommandRunner.HumanSize(inspection.UncompressedSize)} uncompressed; final filesystem {CommandRunner.HumanSize(fs.FilesSize)} in {fs.FileCount} files, {fs.DirectoryCount} directories, {fs.SymlinkCount} symlinks\n");
+        text.Append(CultureInfo.InvariantCulture, $"\nTotal: {inspection.Layers.Count} layer{(inspection.Layers.Count == 1 ? "" : "s")}, {CommandRunner.HumanSize(inspection.CompressedSize)} compressed, {CommandRunner.HumanSize(inspection.UncompressedSize)} uncompressed; final filesystem {CommandRunner.HumanSize(fs.FilesSize)} in {fs.FileCount} files, {fs.DirectoryCount} directories, {fs.SymlinkCount} symlinks\n");
         Sized(text, "Largest files", fs.LargestFiles);
         Sized(text, "Largest directories", fs.LargestDirectories);
 

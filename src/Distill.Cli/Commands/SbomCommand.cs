@@ -14,7 +14,7 @@ internal static class SbomCommand
 {
     public static Command Create()
     {
-        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://REF, NAME[:TAG] in the local store)" };
+        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://REF, NAME[:TAG]: the local store, then a registry)" };
         var format = new Option<string>("--format") { Description = "spdx-json (SPDX 2.3) or cyclonedx-json (CycloneDX 1.6)", DefaultValueFactory = _ => "spdx-json" };
         format.AcceptOnlyFromAmong("spdx-json", "cyclonedx-json");
         var output = new Option<string?>("--output", "-o") { Description = "Write the document to FILE (atomically) instead of standard output" };

@@ -17,7 +17,7 @@ internal static class VerifyCommand
 
     public static Command Create()
     {
-        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO[:TAG], NAME[:TAG] in the local store)" };
+        var image = new Argument<string>("IMAGE") { Description = "Image reference (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO[:TAG], NAME[:TAG]: the local store, then a registry)" };
         var json = new Option<bool>("--json") { Description = "Print {\"ok\": bool, \"findings\": [{\"rule\", \"severity\", \"message\", \"path\"}]}" };
         var platform = new Option<string>("--platform") { Description = "Platform to pick from a multi-platform image", DefaultValueFactory = _ => "linux/amd64" };
         var registry = new RegistryOptions();

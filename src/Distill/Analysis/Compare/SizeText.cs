@@ -5,7 +5,7 @@ namespace Distill.Analysis.Compare;
 /// <summary>Sizes and ratios for people, the same in the terminal, Markdown and HTML.</summary>
 public static class SizeText
 {
-    /// <summary>Decimal units as docker prints them: <c>1.72 MB</c>.</summary>
+    /// <summary>Decimal units as docker prints them: <c>1.72MB</c>, <c>512B</c> (every command prints sizes this way).</summary>
     public static string Of(long bytes)
     {
         string[] units = ["B", "kB", "MB", "GB", "TB"];
@@ -16,7 +16,7 @@ public static class SizeText
             value /= 1000;
             unit++;
         }
-        return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.##} {units[unit]}");
+        return unit == 0 ? $"{bytes}B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.##}{units[unit]}");
     }
 
     /// <summary>A ratio: <c>312×</c>, <c>1.5×</c>, <c>∞</c>.</summary>
