@@ -19,6 +19,7 @@ public static class Program
             ImagesCommand.Create(),
             TagCommand.Create(),
             RmiCommand.Create(),
+            BuilderCommand.Create(),
             DockerfileCommand.Create(),
             LintCommand.Create(),
             VerifyCommand.Create(),

@@ -82,6 +82,8 @@ internal static class BuildCommand
                 Verify = BuildVerifyOption.Mode(result.GetValue(verify)!),
             };
             BuildResult built;
+            // held until the image is written: its layers are blobs of the build cache, which a prune must not remove before
+            using var cacheLock = await BuildCacheLock.AcquireSharedAsync(transport.Store.Root, null, ct);
             try
             {
                 try

@@ -34,8 +34,12 @@ internal sealed class SnapshotStore
     /// <summary>The tree of the committed snapshot for <paramref name="key"/>, or null.</summary>
     public string? Find(string key)
     {
-        var fs = Path.Combine(SnapshotsDirectory, IdOf(key), "fs");
-        return Directory.Exists(fs) ? fs : null;
+        var dir = Path.Combine(SnapshotsDirectory, IdOf(key));
+        var fs = Path.Combine(dir, "fs");
+        if (!Directory.Exists(fs))
+            return null;
+        MarkUsed(dir);
+        return fs;
     }
 
     public string DirectoryOf(string key) => Path.Combine(SnapshotsDirectory, IdOf(key));
@@ -54,6 +58,7 @@ internal sealed class SnapshotStore
         var final = DirectoryOf(key);
         var staging = final + $".new-{Environment.ProcessId}-{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, BuildCache.KindFile), key.StartsWith("chain:", StringComparison.Ordinal) ? BuildCache.BaseLayerKind : BuildCache.StepKind);
         Directory.Move(tree, Path.Combine(staging, "fs"));
         if (Directory.Exists(final))
         {
@@ -83,6 +88,19 @@ internal sealed class SnapshotStore
             if (dash > 0 && int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid))
                 continue;
             Mounts.TryDeleteTree(dir);
+        }
+    }
+
+    /// <summary>"Last used" for <c>distill builder du/prune</c>: the entry directory's mtime (one utimensat, no file written).</summary>
+    public static void MarkUsed(string dir)
+    {
+        try
+        {
+            Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+            // a use that cannot be recorded only makes the entry look older to prune
         }
     }
 

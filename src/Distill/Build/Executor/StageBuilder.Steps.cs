@@ -265,6 +265,7 @@ internal sealed partial class StageBuilder
                         Directory.Delete(staging);
                     }
                 }
+                SnapshotStore.MarkUsed(dir);
                 if (mount.Sharing == "locked")
                 {
                     var gate = s_lockedCaches.GetOrAdd(dir, _ => new SemaphoreSlim(1, 1));

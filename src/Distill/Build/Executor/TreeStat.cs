@@ -8,12 +8,13 @@ namespace Distill.Build;
 /// <c>struct statx</c> is the same on every architecture.
 /// </summary>
 internal readonly record struct TreeStat(uint Mode, int Uid, int Gid, ulong Inode, uint LinkCount, long Size, long ModTimeNs,
-    long ChangeTimeNs, long BirthTimeNs, uint RdevMajor, uint RdevMinor)
+    long ChangeTimeNs, long BirthTimeNs, uint RdevMajor, uint RdevMinor, long Blocks = 0, ulong Device = 0)
 {
     public const uint TypeMask = 0xf000, Symlink = 0xa000, Regular = 0x8000, Directory = 0x4000, Char = 0x2000, Socket = 0xc000;
 
     public uint FileType => Mode & TypeMask;
     public bool IsDirectory => FileType == Directory;
+    public bool IsRegular => FileType == Regular;
     public bool IsWhiteout => FileType == Char && RdevMajor == 0 && RdevMinor == 0;
 
     /// <summary>The same file system object: type, inode and birth (an inode number can come back for a new file).</summary>
@@ -42,7 +43,9 @@ internal readonly record struct TreeStat(uint Mode, int Uid, int Gid, ulong Inod
             ChangeTimeNs: Nanoseconds(b, 96),
             BirthTimeNs: (BitConverter.ToUInt32(b) & 0x800) != 0 ? Nanoseconds(b, 80) : 0,
             RdevMajor: BitConverter.ToUInt32(b[128..]),
-            RdevMinor: BitConverter.ToUInt32(b[132..]));
+            RdevMinor: BitConverter.ToUInt32(b[132..]),
+            Blocks: BitConverter.ToInt64(b[48..]),
+            Device: ((ulong)BitConverter.ToUInt32(b[136..]) << 32) | BitConverter.ToUInt32(b[140..]));
     }
 
     private static long Nanoseconds(ReadOnlySpan<byte> b, int offset) =>

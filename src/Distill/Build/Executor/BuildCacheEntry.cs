@@ -1,0 +1,8 @@
+namespace Distill.Build;
+
+/// <summary>One entry of the build cache: <paramref name="Size"/> is bytes on disk (st_blocks × 512), each inode once.</summary>
+public sealed record BuildCacheEntry(string Id, BuildCacheKind Kind, string Path, long Size, DateTimeOffset LastUsed)
+{
+    /// <summary>In use by an image of the store (a layer of it): kept by a prune without <c>--all</c>.</summary>
+    public bool InUse { get; init; }
+}
