@@ -19,7 +19,7 @@ internal static class BuilderCommand
     ];
 
     private static readonly string[] Header = ["TYPE", "ENTRIES", "SIZE", "RECLAIMABLE"];
-    private static readonly string[] VerboseHeader = ["ID", "TYPE", "SIZE", "LAST USED", "RECLAIMABLE"];
+    private static readonly string[] VerboseHeader = ["ID", "TYPE", "SIZE", "SHARED", "LAST USED", "RECLAIMABLE"];
 
     public static Command Create() => new("builder", "Manage the build cache") { Du(), Prune() };
 
@@ -36,7 +36,7 @@ internal static class BuilderCommand
                 var list = new List<string[]> { VerboseHeader };
                 list.AddRange(entries.OrderByDescending(e => e.LastUsed).Select(e => new[]
                 {
-                    e.Id, Kinds.First(k => k.Kind == e.Kind).Name, CommandRunner.HumanSize(e.Size), Ago(now - e.LastUsed), Reclaimable(e) ? "true" : "false",
+                    e.Id, Kinds.First(k => k.Kind == e.Kind).Name, CommandRunner.HumanSize(e.Size), CommandRunner.HumanSize(e.Shared), Ago(now - e.LastUsed), Reclaimable(e) ? "true" : "false",
                 }));
                 Print(list);
                 Console.WriteLine();
@@ -49,6 +49,7 @@ internal static class BuilderCommand
                     CommandRunner.HumanSize(of.Where(Reclaimable).Sum(e => e.Size))]);
             }
             Print(rows);
+            Console.WriteLine($"Shared:      {CommandRunner.HumanSize(entries.Sum(e => e.Shared))} (compressed layers the store's images hold too: not in the sizes)");
             Console.WriteLine($"Reclaimable: {CommandRunner.HumanSize(entries.Where(Reclaimable).Sum(e => e.Size))}");
             Console.WriteLine($"Total:       {CommandRunner.HumanSize(entries.Sum(e => e.Size))}");
             return Task.FromResult(0);

@@ -6,7 +6,8 @@ namespace Distill.Build;
 /// <summary>
 /// The build cache under <c>STORE/build/</c> seen as entries (<c>distill builder du</c>) and freed
 /// (<c>distill builder prune</c>). Sizes are bytes on disk (st_blocks × 512, each hard-linked inode once), so sparse
-/// files and small files count as the disk holds them. "Last used" is an entry directory's mtime: builds touch a
+/// files and small files count as the disk holds them; a compressed layer the store hard-linked counts as shared, not
+/// as size (removing it frees nothing while the store's image exists). "Last used" is an entry directory's mtime: builds touch a
 /// snapshot when they find it and a cache mount when they mount it.
 /// </summary>
 public static class BuildCache
@@ -46,9 +47,12 @@ public static class BuildCache
         {
             var name = Path.GetFileName(file);
             var known = usedBlobs.TryGetValue(name, out var used);
-            entries.Add(new BuildCacheEntry(name.Length > 12 ? name[..12] : name, BuildCacheKind.CompressedLayer, file, SizeOf(file, seen), known ? used : LastUsed(file))
+            // a blob the store hard-linked (an image written from this build) is freed only when the store drops it too
+            var shared = TreeStat.TryGet(file) is { LinkCount: > 1 } linked ? linked.Blocks * 512 : 0;
+            entries.Add(new BuildCacheEntry(name.Length > 12 ? name[..12] : name, BuildCacheKind.CompressedLayer, file, shared > 0 ? 0 : SizeOf(file, seen), known ? used : LastUsed(file))
             {
                 InUse = layerDigests.Contains(name) && known,
+                Shared = shared,
             });
         }
         foreach (var dir in Enumerate(Path.Combine(root, "cache"), directories: true))
@@ -57,13 +61,16 @@ public static class BuildCache
             entries.Add(new BuildCacheEntry("tmp/" + Path.GetFileName(dir), BuildCacheKind.Other, dir, SizeOf(dir, seen), LastUsed(dir)));
         var checksums = Path.Combine(root, "checksums");
         if (File.Exists(checksums))
-            entries.Add(new BuildCacheEntry("checksums", BuildCacheKind.Other, checksums, SizeOf(checksums, seen), LastUsed(checksums)));
+            entries.Add(new BuildCacheEntry("checksums", BuildCacheKind.Other, checksums, SizeOf(checksums, seen), LastUsed(checksums))
+            {
+                InUse = true, // an index of the context's hashes, never dangling: only --all drops it
+            });
         return entries;
     }
 
     /// <summary>
-    /// Removes cache entries and returns the bytes freed (measured: the cache's size before minus after, so a blob
-    /// the store shares by hard link frees nothing). Without <see cref="BuildCachePruneOptions.All"/> only what no
+    /// Removes cache entries and returns the bytes freed (measured: the cache's size before minus after; a blob
+    /// the store shares by hard link has size 0 and frees nothing). Without <see cref="BuildCachePruneOptions.All"/> only what no
     /// image of the store uses goes, and cache mounts stay; <see cref="BuildCachePruneOptions.Until"/> spares what was
     /// used recently; <see cref="BuildCachePruneOptions.KeepStorage"/> removes the least recently used first and stops
     /// once the cache fits. Throws <see cref="BuildException"/> while a build holds the cache.

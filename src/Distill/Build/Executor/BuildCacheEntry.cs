@@ -5,4 +5,7 @@ public sealed record BuildCacheEntry(string Id, BuildCacheKind Kind, string Path
 {
     /// <summary>In use by an image of the store (a layer of it): kept by a prune without <c>--all</c>.</summary>
     public bool InUse { get; init; }
+
+    /// <summary>Bytes on disk also held by the store (a compressed layer hard-linked into it): not in <see cref="Size"/>.</summary>
+    public long Shared { get; init; }
 }
