@@ -10,13 +10,16 @@ public sealed class HelpTests
 {
     public static TheoryData<string, string[]> Commands => new()
     {
-        { "", ["pack", "copy", "images", "tag", "rmi", "inspect", "--help", "--version"] },
+        { "", ["pack", "copy", "images", "tag", "rmi", "builder", "inspect", "--help", "--version"] },
         { "pack", ["<DIR>", "--entrypoint", "--cmd", "--env", "-e", "--workdir", "--user", "--label", "--expose", "--base", "--app-dir",
             "--platform", "--tag", "-t", "--output", "-o", "--compression", "--split-layers", "--digestfile"] },
         { "copy", ["<SRC>", "<DEST>", "--platform", "--digestfile"] },
         { "images", ["--quiet", "-q"] },
         { "tag", ["<SRC>", "<DST>"] },
         { "rmi", ["<REF>"] },
+        { "builder", ["du", "prune"] },
+        { "builder du", ["--verbose", "-v"] },
+        { "builder prune", ["--all", "-a", "--filter", "--keep-storage", "--force", "-f"] },
         { "sbom", ["<IMAGE>", "--format", "--output", "-o", "--platform", "--src-tls-verify", "--src-creds", "--registries-conf", "--authfile"] },
         { "inspect", ["<IMAGE>", "--json", "--platform", "--top", "--max-size", "--max-wasted", "--min-efficiency", "--fail-on", "--registries-conf"] },
     };
@@ -26,7 +29,7 @@ public sealed class HelpTests
     public async Task Help_exits_zero_and_lists_the_options(string command, string[] expected)
     {
         using var box = new CliSandbox();
-        string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
+        string[] args = command.Length == 0 ? ["--help"] : [.. command.Split(' '), "--help"];
         var result = await box.OkAsync(args);
         Assert.Empty(result.Stderr);
         Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
