@@ -83,7 +83,7 @@ internal static class BuildCommand
             };
             BuildResult built;
             // held until the image is written: its layers are blobs of the build cache, which a prune must not remove before
-            using var cacheLock = await BuildCacheLock.AcquireSharedAsync(transport.Store.Root, null, ct);
+            using var cacheLock = await BuildCacheLock.AcquireSharedAsync(transport.Store.Root, () => Console.Error.WriteLine(BuildCacheLock.WaitingMessage), ct);
             try
             {
                 try

@@ -163,6 +163,21 @@ public sealed partial class BuilderCommandTests
         CliSandbox.AssertOneLineError(await sandbox.RunAsync("builder", "prune", "-f", "--keep-storage", "lots"), "lots");
     }
 
+    [Fact]
+    public async Task A_build_waits_while_a_prune_holds_the_cache()
+    {
+        using var sandbox = new CliSandbox();
+        var context = Context(sandbox, "ctx", "RUN echo built > /built");
+        var prune = BuildCacheLock.TryAcquireExclusive(sandbox.Store.Root);
+        Assert.NotNull(prune);
+        using var build = sandbox.Cli.Start(["build", context, "-t", "app:1", "--progress", "plain"]);
+        await build.WaitForOutputAsync(BuildCacheLock.WaitingMessage, 60);
+        Assert.False(Directory.Exists(Path.Combine(sandbox.Store.Root, "build", "snap")), "the build went on while the prune held the cache");
+        prune.Dispose();
+        Assert.True(await build.WaitForExitAsync(120) == 0, build.Output);
+        Assert.Equal("built\n", (await sandbox.OkAsync("run", "app:1", "cat", "/built")).Stdout);
+    }
+
     [GeneratedRegex(@"^(Step snapshots|Base layers|Compressed layers|Cache mounts|Other)\s+\d+\s+(\S+)\s+\S+$")]
     private static partial Regex Row();
 }

@@ -8,6 +8,8 @@ namespace Distill.Build;
 /// </summary>
 public sealed class BuildCacheLock : IDisposable
 {
+    public const string WaitingMessage = "waiting for distill builder prune to finish";
+
     private readonly FileStream _file;
 
     private BuildCacheLock(FileStream file) => _file = file;

@@ -68,7 +68,7 @@ public sealed class BuildExecutor
         if (Environment.UserName != "root")
             throw new BuildException("distill build runs RUN steps under runc on overlayfs snapshots, which needs root here (run it as root, or with sudo)");
         // a prune waits until this build is done with its snapshots and blobs (the CLI holds it on while it writes the image)
-        using var cacheLock = await BuildCacheLock.AcquireSharedAsync(store.Root, () => options.Progress.Message("waiting for distill builder prune to finish"), ct);
+        using var cacheLock = await BuildCacheLock.AcquireSharedAsync(store.Root, () => options.Progress.Message(BuildCacheLock.WaitingMessage), ct);
         snapshots.CleanStale();
         await StepContainer.CleanStaleAsync(options.Runtime);
         var checksums = Path.Combine(snapshots.Root, "checksums");
