@@ -60,7 +60,7 @@ public sealed class ImageRootFilesystem : IRootFilesystem
                 children[RootPath.Parent(path)].Add(path[(path.LastIndexOf('/') + 1)..]);
             entries[path] = new Node(
                 new RootEntry(path, header.Kind, header.Mode, header.Uid, header.Gid, header.Size, header.Kind == TarEntryKind.Hardlink ? "/" + TarEntryHeader.CleanName(header.LinkName) : header.LinkName),
-                entry.LayerIndex, entry.DataOffset, Implied: false);
+                entry.LayerIndex, entry.DataOffset);
             if (data is null)
                 return;
             if (prefetch.Keep?.Invoke(path, header.Size) == true)
@@ -197,10 +197,10 @@ public sealed class ImageRootFilesystem : IRootFilesystem
             return;
         }
         AddParents(parent, entries, children);
-        entries[parent] = new Node(RootEntry.Directory(parent), -1, 0, Implied: true);
+        entries[parent] = new Node(RootEntry.Directory(parent), -1, 0);
         children[RootPath.Parent(parent)].Add(parent[(parent.LastIndexOf('/') + 1)..]);
         children.TryAdd(parent, []);
     }
 
-    private sealed record Node(RootEntry Entry, int Layer, long Offset, bool Implied);
+    private sealed record Node(RootEntry Entry, int Layer, long Offset);
 }
