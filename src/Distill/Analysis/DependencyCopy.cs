@@ -130,7 +130,7 @@ public sealed class DependencyCopy
         return closure;
     }
 
-        /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
+    /// <summary>Where a library goes in the target: its source path when the target's loader searches that directory, else the first default one.</summary>
     private static string Placement(LoadedObject found, LoaderConfiguration target)
     {
         if (found.Name.Contains('/', StringComparison.Ordinal))
