@@ -8,13 +8,10 @@ namespace Distill.Analysis.Compare;
 /// An image inspected (<see cref="ImageInspector"/>) and inventoried (<see cref="PackageInventory"/>): what compare and
 /// report are made from, in one pass over the layers (the inspector feeds the inventory).
 /// </summary>
-public sealed record ImageAnalysis(ImageInspection Inspection, PackageInventoryResult Inventory)
+public sealed record ImageAnalysis(ImageInspection Inspection)
 {
-    public static async Task<ImageAnalysis> ReadAsync(IImage image, string reference, CancellationToken ct)
-    {
-        var inspection = await ImageInspector.InspectAsync(image, new InspectOptions { Reference = reference }, ct);
-        return new ImageAnalysis(inspection, inspection.Packages);
-    }
+    public static async Task<ImageAnalysis> ReadAsync(IImage image, string reference, CancellationToken ct) =>
+        new(await ImageInspector.InspectAsync(image, new InspectOptions { Reference = reference }, ct));
 
     /// <summary>The comparison's row for this image. Shells, package managers and setuid files are those of the final filesystem.</summary>
     public ImageFacts Facts() => new()
@@ -25,7 +22,7 @@ public sealed record ImageAnalysis(ImageInspection Inspection, PackageInventoryR
         UncompressedSize = Inspection.UncompressedSize,
         Layers = Inspection.Layers.Count,
         Files = Inspection.Filesystem.FileCount,
-        Packages = Inventory.Distinct().Select(p => new PackageFact(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
+        Packages = Inspection.Packages.Distinct().Select(p => new PackageFact(p.Name, p.Version, p.Type.PurlType(), p.Purl)).ToList(),
         Shells = Present(AttackSurfaceKind.Shell),
         PackageManagers = Present(AttackSurfaceKind.PackageManager),
         SetuidFiles = Present(AttackSurfaceKind.Setuid),

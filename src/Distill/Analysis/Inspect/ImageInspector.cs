@@ -52,22 +52,11 @@ public static class ImageInspector
     {
         foreach (var entry in scan.Entries)
         {
-            var path = "/" + entry.Path;
-            switch (entry.Role)
-            {
-                case LayerEntryRole.Whiteout:
-                    packages.Forget(path);
-                    break;
-                case LayerEntryRole.Opaque:
-                    packages.Forget(path);
-                    break;
-                case LayerEntryRole.Content when entry.Kind == TarEntryKind.Directory:
-                    packages.ForgetExact(path);
-                    break;
-                default:
-                    packages.Forget(path);
-                    break;
-            }
+            // a directory entry replaces only the directory itself; whiteouts, opaque markers and non-directories drop what is beneath
+            if (entry is { Role: LayerEntryRole.Content, Kind: TarEntryKind.Directory })
+                packages.ForgetExact("/" + entry.Path);
+            else
+                packages.Forget("/" + entry.Path);
         }
         packages.Absorb(scan.Packages);
     }
