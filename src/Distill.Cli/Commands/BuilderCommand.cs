@@ -36,7 +36,7 @@ internal static class BuilderCommand
                 var list = new List<string[]> { VerboseHeader };
                 list.AddRange(entries.OrderByDescending(e => e.LastUsed).Select(e => new[]
                 {
-                    e.Id, Kinds.First(k => k.Kind == e.Kind).Name, CommandRunner.HumanSize(e.Size), CommandRunner.HumanSize(e.Shared), Ago(now - e.LastUsed), Reclaimable(e) ? "true" : "false",
+                    e.Id, Kinds.First(k => k.Kind == e.Kind).Name, CommandRunner.HumanSize(e.Size), CommandRunner.HumanSize(e.Shared), Ago(now - e.LastUsed), e.Reclaimable ? "true" : "false",
                 }));
                 Print(list);
                 Console.WriteLine();
@@ -46,11 +46,11 @@ internal static class BuilderCommand
             {
                 var of = entries.Where(e => e.Kind == kind).ToList();
                 rows.Add([name, of.Count.ToString(CultureInfo.InvariantCulture), CommandRunner.HumanSize(of.Sum(e => e.Size)),
-                    CommandRunner.HumanSize(of.Where(Reclaimable).Sum(e => e.Size))]);
+                    CommandRunner.HumanSize(of.Where(e => e.Reclaimable).Sum(e => e.Size))]);
             }
             Print(rows);
             Console.WriteLine($"Shared:      {CommandRunner.HumanSize(entries.Sum(e => e.Shared))} (compressed layers the store's images hold too: not in the sizes)");
-            Console.WriteLine($"Reclaimable: {CommandRunner.HumanSize(entries.Where(Reclaimable).Sum(e => e.Size))}");
+            Console.WriteLine($"Reclaimable: {CommandRunner.HumanSize(entries.Where(e => e.Reclaimable).Sum(e => e.Size))}");
             Console.WriteLine($"Total:       {CommandRunner.HumanSize(entries.Sum(e => e.Size))}");
             return Task.FromResult(0);
         }));
@@ -87,9 +87,6 @@ internal static class BuilderCommand
         }));
         return command;
     }
-
-    /// <summary>What a prune without <c>--all</c> removes (cache mounts only go with <c>--all</c>).</summary>
-    private static bool Reclaimable(BuildCacheEntry e) => !e.InUse && e.Kind != BuildCacheKind.CacheMount;
 
     private static TimeSpan? Until(string[] filters)
     {

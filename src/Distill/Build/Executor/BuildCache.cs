@@ -83,7 +83,7 @@ public static class BuildCache
         var before = entries.Sum(e => e.Size);
         var now = DateTimeOffset.UtcNow;
         var candidates = entries
-            .Where(e => options.All || (!e.InUse && e.Kind != BuildCacheKind.CacheMount))
+            .Where(e => options.All || e.Reclaimable)
             .Where(e => options.Until is not { } until || now - e.LastUsed >= until)
             .OrderBy(e => e.LastUsed)
             .ToList();

@@ -8,4 +8,7 @@ public sealed record BuildCacheEntry(string Id, BuildCacheKind Kind, string Path
 
     /// <summary>Bytes on disk also held by the store (a compressed layer hard-linked into it): not in <see cref="Size"/>.</summary>
     public long Shared { get; init; }
+
+    /// <summary>What a prune without <c>--all</c> removes: not in use, and not a cache mount (those go only with <c>--all</c>).</summary>
+    public bool Reclaimable => !InUse && Kind != BuildCacheKind.CacheMount;
 }
